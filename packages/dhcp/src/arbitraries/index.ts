@@ -1,0 +1,2 @@
+/** fast-check arbitraries for DHCP messages and options. */
+export {};

@@ -1,0 +1,2 @@
+/** Node adapter of @pxekit/dhcp: the only part that touches sockets. */
+export {};

@@ -1,0 +1,2 @@
+/** fast-check arbitraries for TFTP packets. */
+export {};

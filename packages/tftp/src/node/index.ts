@@ -1,0 +1,2 @@
+/** Node adapter of @pxekit/tftp: the only part that touches sockets. */
+export {};

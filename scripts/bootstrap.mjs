@@ -41,7 +41,7 @@ function ensurePnpm() {
   // The registry reachable here serves no signatures, hence COREPACK_INTEGRITY_KEYS=0.
   process.env.COREPACK_INTEGRITY_KEYS = '0';
   if (run('corepack', ['enable', 'pnpm']) === 0 && has('pnpm')) return 'pnpm';
-  throw new Error('could not install pnpm: install it with `npm i -g pnpm@' + PNPM_VERSION + '` and retry');
+  throw new Error(`could not install pnpm: install it with 'npm i -g pnpm@${PNPM_VERSION}' and retry`);
 }
 
 function step(name, pnpm, args) {

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { ensureDebianPackages } from './debian.js';
+import { run } from './exec.js';
+
+/** What a lab test needs from the machine besides Debian packages. */
+export type LabNeed = 'root' | 'netns' | 'tun';
+
+export interface LabStatusOptions {
+  /** Debian packages to install on demand (see {@link ensureDebianPackages}). */
+  packages?: readonly string[];
+  needs?: readonly LabNeed[];
+}
+
+export type LabStatus = { ok: true } | { ok: false; reason: string };
+
+/** True when the lab must work (CI=true or CI=1): a lab that cannot be built is then a failure. */
+export function labRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CI === 'true' || env.CI === '1';
+}
+
+async function probe(needs: readonly LabNeed[]): Promise<string | undefined> {
+  if (process.platform !== 'linux') return `the lab needs Linux (this is ${process.platform})`;
+  const wanted = new Set<LabNeed>(needs);
+  if (wanted.has('netns') || wanted.has('tun')) wanted.add('root');
+  if (wanted.has('root') && process.getuid?.() !== 0)
+    return 'not root (lab tests need root: sudo pnpm test:lab)';
+  if (wanted.has('netns')) {
+    // A real namespace round trip, not just "is ip installed": containers often forbid unshare.
+    const name = `pxk-probe-${process.pid}`;
+    const add = await run('ip', ['netns', 'add', name], { timeoutMs: 10_000 }).catch((e: Error) => ({
+      code: -1,
+      stderr: e.message,
+    }));
+    await run('ip', ['netns', 'del', name], { timeoutMs: 10_000 }).catch(() => undefined);
+    if (add.code !== 0) return `cannot create a network namespace (ip netns add): ${add.stderr.trim()}`;
+  }
+  if (wanted.has('tun') && !existsSync('/dev/net/tun')) return 'no /dev/net/tun (needed for the QEMU tap)';
+  return undefined;
+}
+
+async function hasDebianTools(): Promise<boolean> {
+  const r = await run('sh', ['-c', 'command -v dpkg-query && command -v apt-get'], { timeoutMs: 5000 }).catch(
+    () => undefined,
+  );
+  return r?.code === 0;
+}
+
+/**
+ * Decides whether a lab test file can run, installing the Debian packages it needs on the way. Returns
+ * `{ ok: false, reason }` when the lab cannot be used here, except with CI=true, where it throws
+ * instead: in CI a missing lab is a failure, never a skip.
+ *
+ * @example
+ * const lab = await labStatus({ packages: ['tftpd-hpa', 'tftp-hpa'], needs: ['root', 'netns'] });
+ * describe.skipIf(!lab.ok)(`tftp interop${lab.ok ? '' : ` — skipped: ${lab.reason}`}`, () => { ... });
+ */
+export async function labStatus(options: LabStatusOptions = {}): Promise<LabStatus> {
+  let reason: string | undefined;
+  try {
+    if (process.env.PXEKIT_LAB === 'off' && !labRequired()) reason = 'PXEKIT_LAB=off';
+    reason ??= await probe(options.needs ?? ['root', 'netns']);
+    if (reason === undefined && (options.packages?.length ?? 0) > 0) {
+      if (!(await hasDebianTools())) reason = 'no dpkg-query/apt-get: the lab needs Debian or a derivative';
+      else await ensureDebianPackages(options.packages ?? []);
+    }
+  } catch (err) {
+    reason = err instanceof Error ? err.message : String(err);
+  }
+  if (reason === undefined) return { ok: true };
+  if (labRequired()) throw new Error(`lab unavailable in CI (CI=true makes this a failure): ${reason}`);
+  return { ok: false, reason };
+}
+
+/** `title`, plus ` — skipped: <reason>` when the lab is not available, so the reason shows in the report. */
+export function labTitle(title: string, status: LabStatus): string {
+  return status.ok ? title : `${title} — skipped: ${status.reason}`;
+}

@@ -52,7 +52,7 @@ describe.skipIf(!lab.ok)(labTitle('lab process helpers', lab), () => {
   });
 
   it('runs inside a network namespace', async () => {
-    const ns = `pxk-basics-${process.pid}`;
+    const ns = `pxk-${process.pid}-basics`;
     await runOk('ip', ['netns', 'add', ns], { timeoutMs: 5000 });
     try {
       const r = await runOk('ip', ['-o', 'link'], { netns: ns, timeoutMs: 5000 });

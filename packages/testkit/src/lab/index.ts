@@ -42,3 +42,5 @@ export { labRequired, labStatus, labTitle } from './status.js';
 export type { LabNeed, LabStatus, LabStatusOptions } from './status.js';
 export { makeTempDir } from './tmp.js';
 export type { TempDir } from './tmp.js';
+export { createLab, deleteNamespaceSync, NETNS_PREFIX, sweepStaleNamespaces } from './netlab.js';
+export type { CreateLabOptions, Lab, LabHost, LabRole } from './netlab.js';

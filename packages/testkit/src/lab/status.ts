@@ -26,7 +26,7 @@ async function probe(needs: readonly LabNeed[]): Promise<string | undefined> {
     return 'not root (lab tests need root: sudo pnpm test:lab)';
   if (wanted.has('netns')) {
     // A real namespace round trip, not just "is ip installed": containers often forbid unshare.
-    const name = `pxk-probe-${process.pid}`;
+    const name = `pxk-${process.pid}-probe`;
     const add = await run('ip', ['netns', 'add', name], { timeoutMs: 10_000 }).catch((e: Error) => ({
       code: -1,
       stderr: e.message,

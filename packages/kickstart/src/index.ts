@@ -1,11 +1,68 @@
-/** @pxekit/kickstart — Anaconda kickstart parser, validator and writer. */
-export const KICKSTART_SECTIONS: readonly string[] = [
-  '%packages',
-  '%pre',
-  '%pre-install',
-  '%post',
-  '%onerror',
-  '%traceback',
-  '%addon',
-  '%anaconda',
-];
+/**
+ * @pxekit/kickstart — Anaconda kickstart: lossless parser/formatter, versioned command registry,
+ * validation, semantic model, editing API, builder, `%include`/`%ksappend` resolution and flatten.
+ */
+export {
+  type ArgProblem,
+  commaSplit,
+  isPythonInt,
+  ksBoolean,
+  type ParsedArgs,
+  type ParsedOption,
+  parseArgs,
+} from './args.js';
+export {
+  type BlankNode,
+  type BodyLineNode,
+  type CommandNode,
+  type CommentNode,
+  detectEol,
+  formatKickstart,
+  type IncludeNode,
+  type KickstartDocument,
+  type KsappendNode,
+  type KsNode,
+  parseKickstart,
+  type SectionItem,
+  type SectionNode,
+  type StrayEndNode,
+  walkNodes,
+  type Words,
+} from './cst.js';
+export { type Finding, KickstartError, type KickstartErrorCode, type Severity } from './errors.js';
+export { type LifeStatus, type LifeVerdict, lifeIn } from './life.js';
+export { hasLineBreak, joinLines, type KsLine, splitLines } from './lines.js';
+export {
+  formatPackageItem,
+  type PackageItem,
+  type PackageItemKind,
+  type PackageLine,
+  parsePackageLine,
+} from './packages.js';
+export { COMMANDS, CONFLICTS, commandObject, getCommand, getSection, SECTIONS } from './registry.js';
+export type {
+  Arity,
+  Availability,
+  CommandSpec,
+  Life,
+  OptionKind,
+  OptionSpec,
+  SectionSpec,
+} from './registry-types.js';
+export { type LexProblem, quoteWord, type SplitResult, splitWords, type Token } from './shlex.js';
+export {
+  listValue,
+  type ValidateOptions,
+  type ValidationResult,
+  validateKickstart,
+  versionComment,
+} from './validate.js';
+export {
+  DEFAULT_VERSION,
+  FEDORA_DEVEL,
+  type KickstartVersion,
+  listVersions,
+  parseVersion,
+  toVersion,
+  type VersionFamily,
+} from './versions.js';

@@ -1,0 +1,91 @@
+/**
+ * Development check (not part of CI): parse + round trip + validate every kickstart under
+ * ../shared/corpus/kickstart (or the folder given as first argument) and print a verdict per file.
+ *
+ *   pnpm exec esbuild packages/kickstart/scripts/corpus.ts --bundle --platform=node --format=esm \
+ *     --outfile=/tmp/ks-corpus.mjs && node /tmp/ks-corpus.mjs [dir] [--verbose]
+ *
+ * The version for each file comes from its folder (rocky-r8 → RHEL8, centos-era → RHEL6/7, …)
+ * unless the file has a `#version=` line. Files under `templated/` are validated in template mode.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { formatKickstart, parseKickstart, validateKickstart } from '../src/index.js';
+
+const root =
+  process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '/work/shared/corpus/kickstart';
+const verbose = process.argv.includes('--verbose');
+
+function* files(dir: string): Generator<string> {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else yield p;
+  }
+}
+
+function versionFor(rel: string, text: string): string | undefined {
+  // The release a file was written for beats its `#version=` line here: ksflatten writes DEVEL.
+  if (rel.startsWith('rocky-r8') || rel.includes('rocky8')) return 'RHEL8';
+  if (rel.startsWith('rocky-r9')) return 'RHEL9';
+  if (rel.startsWith('rocky-r10')) return 'RHEL10';
+  if (rel.startsWith('fedora-kickstarts')) return 'F34';
+  if (rel.startsWith('kickstart-tests')) return 'DEVEL';
+  if (rel.includes('kitten-10')) return 'RHEL10';
+  if (rel.includes('rhel9')) return 'RHEL9';
+  if (rel.startsWith('foreman-rendered') || rel.includes('openvz-7')) return 'RHEL7';
+  if (rel.includes('openstack/')) return 'RHEL6';
+  if (/^#version=/m.test(text)) return undefined;
+  const m = /(?:centos|rhel|almalinux|CentOS)[-_/]?(\d+)/i.exec(rel) ?? /\/(\d+)\//.exec(rel);
+  if (m) {
+    const n = Number(m[1]);
+    if (n >= 6 && n <= 10) return `RHEL${n}`;
+    if (n === 5) return 'RHEL6';
+  }
+  return undefined;
+}
+
+let total = 0;
+let roundTripFail = 0;
+let crashes = 0;
+let clean = 0;
+const byCode = new Map<string, number>();
+const t0 = performance.now();
+let bytes = 0;
+for (const f of files(root)) {
+  const rel = relative(root, f);
+  const text = readFileSync(f, 'utf8');
+  bytes += text.length;
+  total++;
+  try {
+    const doc = parseKickstart(text);
+    if (formatKickstart(doc) !== text) {
+      roundTripFail++;
+      console.log(`ROUNDTRIP FAIL ${rel}`);
+    }
+    const version = versionFor(rel, text);
+    const r = validateKickstart(doc, {
+      ...(version !== undefined ? { version } : {}),
+      templates: rel.includes('templated') || rel.startsWith('kickstart-tests'),
+    });
+    const errors = r.findings.filter((x) => x.severity === 'error');
+    const warnings = r.findings.filter((x) => x.severity === 'warning');
+    for (const x of r.findings)
+      byCode.set(`${x.severity} ${x.code}`, (byCode.get(`${x.severity} ${x.code}`) ?? 0) + 1);
+    if (errors.length === 0) clean++;
+    console.log(
+      `${errors.length === 0 ? 'ok  ' : 'FAIL'} ${rel} [${r.version.name}/${r.versionSource}] errors=${errors.length} warnings=${warnings.length}`,
+    );
+    if (verbose || errors.length > 0)
+      for (const x of r.findings.filter((y) => verbose || y.severity === 'error'))
+        console.log(`     ${x.line}:${x.column} ${x.severity} ${x.code} ${x.message}`);
+  } catch (e) {
+    crashes++;
+    console.log(`CRASH ${rel}: ${(e as Error).stack}`);
+  }
+}
+const ms = performance.now() - t0;
+console.log(
+  `\nfiles=${total} roundtrip-fail=${roundTripFail} crashes=${crashes} no-errors=${clean} (${(bytes / 1024).toFixed(0)} KiB in ${ms.toFixed(0)} ms)`,
+);
+for (const [k, v] of [...byCode].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(4)} ${k}`);

@@ -1,0 +1,101 @@
+/**
+ * IPv4 helpers for the lease layer. Addresses are dotted strings at API boundaries and 32-bit unsigned
+ * numbers inside (docs/DESIGN.md). Kept here rather than borrowed from wire/ so the lease layer stands on
+ * its own.
+ */
+
+const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Parses "10.0.0.1" into an unsigned 32-bit number; `undefined` when the text is not a dotted quad. */
+export function tryParseIpv4(text: string): number | undefined {
+  const m = DOTTED.exec(text);
+  if (m === null) return undefined;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) {
+    const part = Number(m[i]);
+    if (part > 255) return undefined;
+    n = n * 256 + part;
+  }
+  return n;
+}
+
+/** Parses a dotted quad; throws a RangeError naming `what` when it is not one (configuration errors). */
+export function ipv4ToNumber(text: string, what = 'address'): number {
+  const n = tryParseIpv4(text);
+  if (n === undefined) throw new RangeError(`${what}: not an IPv4 address: ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** Formats an unsigned 32-bit number as a dotted quad. */
+export function numberToIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Reads 4 bytes at `offset` as an unsigned 32-bit number (network order). */
+export function readU32(bytes: Uint8Array, offset: number): number {
+  return (
+    ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>>
+    0
+  );
+}
+
+/** Four bytes in network order. */
+export function u32Bytes(n: number): Uint8Array {
+  return Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+}
+
+/** The netmask of a prefix length (0..32) as a number. */
+export function prefixMask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/** A network in CIDR form, parsed. */
+export interface Cidr {
+  readonly network: number;
+  readonly prefix: number;
+  readonly mask: number;
+}
+
+/** Parses "10.0.0.0/24"; throws a RangeError when malformed or when host bits are set. */
+export function parseCidr(text: string): Cidr {
+  const slash = text.indexOf('/');
+  const prefix = slash < 0 ? Number.NaN : Number(text.slice(slash + 1));
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
+    throw new RangeError(`not a CIDR network (a.b.c.d/len): ${JSON.stringify(text)}`);
+  }
+  const address = ipv4ToNumber(text.slice(0, slash), 'network');
+  const mask = prefixMask(prefix);
+  if ((address & ~mask) >>> 0 !== 0) throw new RangeError(`${text}: host bits are set`);
+  return { network: address, prefix, mask };
+}
+
+/** True when `address` lies in `cidr`. */
+export function cidrContains(cidr: Cidr, address: number): boolean {
+  return (address & cidr.mask) >>> 0 === cidr.network;
+}
+
+/** Lower-case hex of bytes with an optional separator. */
+export function hex(bytes: Uint8Array, separator = ''): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    if (i > 0) s += separator;
+    const b = bytes[i]!;
+    s += (b < 16 ? '0' : '') + b.toString(16);
+  }
+  return s;
+}
+
+/** Parses hex with optional ":" "-" or space separators; `undefined` when it is not hex. */
+export function tryParseHex(text: string): Uint8Array | undefined {
+  const clean = text.replace(/[\s:-]/g, '');
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) return undefined;
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Normalises a MAC address to lower-case `aa:bb:cc:dd:ee:ff`; `undefined` when it is not hex. */
+export function normaliseMac(text: string): string | undefined {
+  const bytes = tryParseHex(text);
+  return bytes === undefined || bytes.length === 0 ? undefined : hex(bytes, ':');
+}

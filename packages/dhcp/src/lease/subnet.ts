@@ -1,0 +1,256 @@
+/**
+ * Subnet configuration and its compiled form: pools minus exclusions, reservations indexed by MAC and by
+ * client identifier, lease-time limits. Compilation checks everything once, so the hot path never has to.
+ */
+import {
+  type Cidr,
+  cidrContains,
+  hex,
+  ipv4ToNumber,
+  normaliseMac,
+  numberToIpv4,
+  parseCidr,
+  tryParseHex,
+} from './ipv4.js';
+
+/** An inclusive address range. A string form `"10.0.0.100-10.0.0.199"` (or one address) is accepted too. */
+export interface AddressRange {
+  readonly start: string;
+  readonly end: string;
+}
+
+/** A fixed address for one client, by MAC address or by option 61 client identifier (hex). */
+export interface Reservation {
+  readonly address: string;
+  readonly mac?: string;
+  readonly clientId?: string;
+  /** Host name to hand out (option 12). */
+  readonly hostname?: string;
+}
+
+/** An option value the server adds to every reply from this subnet, as raw bytes. */
+export interface RawOption {
+  readonly code: number;
+  readonly value: Uint8Array;
+}
+
+export interface SubnetConfig {
+  /** Name used in leases and logs; defaults to `network`. */
+  readonly id?: string;
+  /** The network in CIDR form, e.g. `10.99.0.0/24`. */
+  readonly network: string;
+  /** Dynamic pools. Without pools the subnet hands out reservations only. */
+  readonly pools?: readonly (AddressRange | string)[];
+  /** Addresses inside pools that are never handed out dynamically. */
+  readonly exclude?: readonly (AddressRange | string)[];
+  readonly reservations?: readonly Reservation[];
+  /** Upper bound on leases held at once (offered + bound) in this subnet. Default: unbounded (pool size). */
+  readonly maxLeases?: number;
+  /** Default lease time, seconds (option 51). Default 3600. */
+  readonly leaseTime?: number;
+  /** Shortest lease a client may ask for with option 51, seconds. Default 60. */
+  readonly minLeaseTime?: number;
+  /** Longest lease a client may ask for with option 51, seconds. Default 86400. */
+  readonly maxLeaseTime?: number;
+  /** T1 as a fraction of the lease time (RFC 2131 §4.4.5: 0.5 by default). */
+  readonly renewalRatio?: number;
+  /** T2 as a fraction of the lease time (RFC 2131 §4.4.5: 0.875 by default). */
+  readonly rebindingRatio?: number;
+  /** Option 3 routers. */
+  readonly routers?: readonly string[];
+  /** Option 6 DNS servers. */
+  readonly dnsServers?: readonly string[];
+  /** Option 15 domain name. */
+  readonly domainName?: string;
+  /** The interface this subnet is directly attached to, for requests that arrive unrelayed. */
+  readonly interface?: string;
+  /** Any further options for replies from this subnet, as raw values. */
+  readonly options?: readonly RawOption[];
+}
+
+/** An inclusive range of numeric addresses. */
+export interface NumericRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A subnet after validation: what the allocator and the engine use. */
+export interface Subnet {
+  readonly id: string;
+  readonly cidr: Cidr;
+  readonly config: SubnetConfig;
+  /** Pools minus exclusions, sorted, non-overlapping. */
+  readonly ranges: readonly NumericRange[];
+  /** Number of addresses in `ranges`. */
+  readonly poolSize: number;
+  readonly maxLeases: number;
+  /** Reservation by normalised MAC. */
+  readonly reservedByMac: ReadonlyMap<string, Reservation>;
+  /** Reservation by lower-case hex client identifier. */
+  readonly reservedByClientId: ReadonlyMap<string, Reservation>;
+  /** Every reserved address, with the reservation that owns it. */
+  readonly reservedAddresses: ReadonlyMap<number, Reservation>;
+  readonly leaseTime: number;
+  readonly minLeaseTime: number;
+  readonly maxLeaseTime: number;
+  readonly renewalRatio: number;
+  readonly rebindingRatio: number;
+}
+
+function parseRange(r: AddressRange | string, what: string): NumericRange {
+  let start: string;
+  let end: string;
+  if (typeof r === 'string') {
+    const dash = r.indexOf('-');
+    start = (dash < 0 ? r : r.slice(0, dash)).trim();
+    end = (dash < 0 ? r : r.slice(dash + 1)).trim();
+  } else {
+    start = r.start;
+    end = r.end;
+  }
+  const s = ipv4ToNumber(start, what);
+  const e = ipv4ToNumber(end, what);
+  if (s > e) throw new RangeError(`${what}: ${start} is after ${end}`);
+  return { start: s, end: e };
+}
+
+/** Merges overlapping ranges and subtracts `minus`. */
+function subtract(ranges: NumericRange[], minus: NumericRange[]): NumericRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const merged: NumericRange[] = [];
+  for (const r of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && r.start <= last.end + 1)
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, r.end) };
+    else merged.push(r);
+  }
+  let out = merged;
+  for (const m of minus) {
+    const next: NumericRange[] = [];
+    for (const r of out) {
+      if (m.end < r.start || m.start > r.end) next.push(r);
+      else {
+        if (m.start > r.start) next.push({ start: r.start, end: m.start - 1 });
+        if (m.end < r.end) next.push({ start: m.end + 1, end: r.end });
+      }
+    }
+    out = next;
+  }
+  return out;
+}
+
+/**
+ * Validates a subnet configuration. Throws a RangeError naming the bad field.
+ *
+ * @example
+ * const s = compileSubnet({ network: '10.99.0.0/24', pools: ['10.99.0.100-10.99.0.199'] });
+ */
+export function compileSubnet(config: SubnetConfig): Subnet {
+  const cidr = parseCidr(config.network);
+  const id = config.id ?? config.network;
+  const broadcast = (cidr.network | ~cidr.mask) >>> 0;
+  // RFC 950: the all-zeros and all-ones host numbers are not host addresses (except on /31 and /32).
+  const hostOk = (a: number): boolean =>
+    cidrContains(cidr, a) && (cidr.prefix >= 31 || (a !== cidr.network && a !== broadcast));
+  const pools = (config.pools ?? []).map((p) => parseRange(p, `subnet ${id} pool`));
+  for (const p of pools) {
+    if (!hostOk(p.start) || !hostOk(p.end)) {
+      throw new RangeError(
+        `subnet ${id}: pool ${numberToIpv4(p.start)}-${numberToIpv4(p.end)} is not inside ${config.network}`,
+      );
+    }
+  }
+  const excluded = (config.exclude ?? []).map((p) => parseRange(p, `subnet ${id} exclude`));
+  const reservedByMac = new Map<string, Reservation>();
+  const reservedByClientId = new Map<string, Reservation>();
+  const reservedAddresses = new Map<number, Reservation>();
+  for (const r of config.reservations ?? []) {
+    const a = ipv4ToNumber(r.address, `subnet ${id} reservation`);
+    if (!hostOk(a))
+      throw new RangeError(`subnet ${id}: reservation ${r.address} is not inside ${config.network}`);
+    if (reservedAddresses.has(a)) throw new RangeError(`subnet ${id}: ${r.address} is reserved twice`);
+    reservedAddresses.set(a, r);
+    if (r.mac === undefined && r.clientId === undefined) {
+      throw new RangeError(`subnet ${id}: reservation ${r.address} needs a mac or a clientId`);
+    }
+    if (r.mac !== undefined) {
+      const mac = normaliseMac(r.mac);
+      if (mac === undefined) throw new RangeError(`subnet ${id}: reservation ${r.address}: bad mac ${r.mac}`);
+      reservedByMac.set(mac, r);
+    }
+    if (r.clientId !== undefined) {
+      const idBytes = tryParseHex(r.clientId);
+      if (idBytes === undefined || idBytes.length < 2) {
+        throw new RangeError(
+          `subnet ${id}: reservation ${r.address}: clientId must be hex (type byte + value)`,
+        );
+      }
+      reservedByClientId.set(hex(idBytes), r);
+    }
+  }
+  // Reserved addresses are never handed out from the pool to someone else.
+  const ranges = subtract(pools, [
+    ...excluded,
+    ...[...reservedAddresses.keys()].map((a) => ({ start: a, end: a })),
+  ]);
+  let poolSize = 0;
+  for (const r of ranges) poolSize += r.end - r.start + 1;
+  const leaseTime = config.leaseTime ?? 3600;
+  const minLeaseTime = config.minLeaseTime ?? Math.min(60, leaseTime);
+  const maxLeaseTime = config.maxLeaseTime ?? Math.max(86400, leaseTime);
+  const renewalRatio = config.renewalRatio ?? 0.5;
+  const rebindingRatio = config.rebindingRatio ?? 0.875;
+  for (const [name, v] of [
+    ['leaseTime', leaseTime],
+    ['minLeaseTime', minLeaseTime],
+    ['maxLeaseTime', maxLeaseTime],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 0xfffffffe)
+      throw new RangeError(`subnet ${id}: ${name} ${v} is not 1..4294967294 s`);
+  }
+  if (!(minLeaseTime <= leaseTime && leaseTime <= maxLeaseTime)) {
+    throw new RangeError(`subnet ${id}: need minLeaseTime <= leaseTime <= maxLeaseTime`);
+  }
+  if (!(renewalRatio > 0 && renewalRatio < rebindingRatio && rebindingRatio < 1)) {
+    throw new RangeError(`subnet ${id}: need 0 < renewalRatio < rebindingRatio < 1 (RFC 2131 §4.4.5)`);
+  }
+  const maxLeases = config.maxLeases ?? Number.POSITIVE_INFINITY;
+  if (!(maxLeases >= 0)) throw new RangeError(`subnet ${id}: maxLeases must be >= 0`);
+  for (const a of [...(config.routers ?? []), ...(config.dnsServers ?? [])])
+    ipv4ToNumber(a, `subnet ${id} option`);
+  return {
+    id,
+    cidr,
+    config,
+    ranges,
+    poolSize,
+    maxLeases,
+    reservedByMac,
+    reservedByClientId,
+    reservedAddresses,
+    leaseTime,
+    minLeaseTime,
+    maxLeaseTime,
+    renewalRatio,
+    rebindingRatio,
+  };
+}
+
+/** True when `address` may be handed to a client of this subnet at all (inside a pool or reserved). */
+export function inPool(subnet: Subnet, address: number): boolean {
+  for (const r of subnet.ranges) if (address >= r.start && address <= r.end) return true;
+  return false;
+}
+
+/** The reservation for a client, by client identifier first (RFC 2131 §4.2), then by MAC. */
+export function findReservation(
+  subnet: Subnet,
+  mac: string,
+  clientId: string | undefined,
+): Reservation | undefined {
+  if (clientId !== undefined) {
+    const r = subnet.reservedByClientId.get(clientId);
+    if (r !== undefined) return r;
+  }
+  return mac === '' ? undefined : subnet.reservedByMac.get(mac);
+}

@@ -1,0 +1,148 @@
+/**
+ * The in-memory lease table: every lease the server knows, indexed by address and by client, with a
+ * min-heap of expiry times so expiry is found without a scan and the adapter can ask `nextDeadline()`.
+ * Synchronous and pure: durability is the `LeaseStore`'s job (store.ts).
+ */
+import { ipv4ToNumber } from './ipv4.js';
+import type { Lease } from './types.js';
+
+interface HeapEntry {
+  readonly at: number;
+  readonly lease: Lease;
+}
+
+function clientIndexKey(subnet: string, clientKey: string): string {
+  return `${subnet}\u0000${clientKey}`;
+}
+
+export class LeaseTable {
+  readonly #byAddress = new Map<number, Lease>();
+  readonly #byClient = new Map<string, Lease>();
+  /** Leases that hold an address (offered, bound, declined) per subnet, for `maxLeases`. */
+  readonly #holding = new Map<string, number>();
+  readonly #heap: HeapEntry[] = [];
+
+  /** Number of lease records (in every state). */
+  get size(): number {
+    return this.#byAddress.size;
+  }
+
+  at(address: number): Lease | undefined {
+    return this.#byAddress.get(address);
+  }
+
+  /** The client's lease in a subnet (one per client per subnet), in any state. */
+  ofClient(subnet: string, clientKey: string): Lease | undefined {
+    return this.#byClient.get(clientIndexKey(subnet, clientKey));
+  }
+
+  /** Leases holding an address in a subnet (after the last `sweep`). */
+  holdingCount(subnet: string): number {
+    return this.#holding.get(subnet) ?? 0;
+  }
+
+  values(): IterableIterator<Lease> {
+    return this.#byAddress.values();
+  }
+
+  /**
+   * Stores `lease`, replacing any record for the same address and this client's previous record in the
+   * same subnet (a client holds one address per subnet).
+   */
+  put(lease: Lease): void {
+    const address = ipv4ToNumber(lease.address, 'lease');
+    const old = this.#byAddress.get(address);
+    if (old !== undefined) this.#unlink(address, old);
+    const ck = clientIndexKey(lease.subnet, lease.clientKey);
+    const previous = lease.clientKey === '' ? undefined : this.#byClient.get(ck);
+    if (previous !== undefined && previous !== old) {
+      // The client moves to another address; its old record stays as history only if nobody else needs
+      // it. Dropping it keeps "one address per client per subnet" true.
+      this.#unlink(ipv4ToNumber(previous.address), previous);
+    }
+    this.#byAddress.set(address, lease);
+    if (lease.clientKey !== '') this.#byClient.set(ck, lease);
+    if (holds(lease)) {
+      this.#holding.set(lease.subnet, (this.#holding.get(lease.subnet) ?? 0) + 1);
+      this.#push({ at: lease.expires, lease });
+    }
+  }
+
+  /** Removes the record at `address`, if any. */
+  delete(address: number): Lease | undefined {
+    const old = this.#byAddress.get(address);
+    if (old !== undefined) this.#unlink(address, old);
+    return old;
+  }
+
+  /**
+   * Applies the passage of time: bound leases past `expires` become `expired` (kept, so the client gets
+   * the address back), offers and declines past `expires` are forgotten. Returns the leases that changed,
+   * in expiry order. Bounded by the number of leases that are due.
+   */
+  sweep(now: number): Lease[] {
+    const changed: Lease[] = [];
+    for (;;) {
+      const top = this.#heap[0];
+      if (top === undefined || top.at > now) break;
+      this.#pop();
+      const address = ipv4ToNumber(top.lease.address);
+      if (this.#byAddress.get(address) !== top.lease) continue; // replaced since: stale heap entry
+      if (top.lease.state === 'bound') {
+        const expired: Lease = { ...top.lease, state: 'expired' };
+        this.put(expired);
+        changed.push(expired);
+      } else {
+        this.#unlink(address, top.lease);
+        changed.push(top.lease);
+      }
+    }
+    return changed;
+  }
+
+  /** The earliest time at which `sweep` has something to do, or undefined. Stale entries may make it early. */
+  nextDeadline(): number | undefined {
+    return this.#heap[0]?.at;
+  }
+
+  #unlink(address: number, lease: Lease): void {
+    this.#byAddress.delete(address);
+    const ck = clientIndexKey(lease.subnet, lease.clientKey);
+    if (this.#byClient.get(ck) === lease) this.#byClient.delete(ck);
+    if (holds(lease)) this.#holding.set(lease.subnet, (this.#holding.get(lease.subnet) ?? 1) - 1);
+  }
+
+  #push(e: HeapEntry): void {
+    const h = this.#heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]!.at <= e.at) break;
+      h[i] = h[p]!;
+      i = p;
+    }
+    h[i] = e;
+  }
+
+  #pop(): void {
+    const h = this.#heap;
+    const last = h.pop();
+    if (last === undefined || h.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && h[r]!.at < h[l]!.at ? r : l;
+      if (h[c]!.at >= last.at) break;
+      h[i] = h[c]!;
+      i = c;
+    }
+    h[i] = last;
+  }
+}
+
+function holds(lease: Lease): boolean {
+  return lease.state === 'bound' || lease.state === 'offered' || lease.state === 'declined';
+}

@@ -11,6 +11,7 @@ import {
   opcodeName,
   packetEncodingLength,
   type TftpPacket,
+  type TftpRequest,
   TftpError,
   tryDecodePacket,
 } from '../src/index.js';
@@ -47,7 +48,7 @@ describe('packet codec', () => {
         { name: 'tsize', value: '0' },
       ],
     });
-    expect(findOption((p as { options: [] }).options, 'blksize')).toBe('1468');
+    expect(findOption((p as TftpRequest).options, 'blksize')).toBe('1468');
   });
 
   it('accepts a fixed 516-byte request padded with NULs and lacking a final NUL (HP firmware)', () => {

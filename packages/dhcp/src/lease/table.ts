@@ -114,6 +114,8 @@ export class LeaseTable {
 
   #push(e: HeapEntry): void {
     const h = this.#heap;
+    // Renewals leave stale entries behind; rebuild when they dominate so the heap stays O(leases).
+    if (h.length > 2 * this.#byAddress.size + 1024) this.#rebuild();
     h.push(e);
     let i = h.length - 1;
     while (i > 0) {
@@ -123,6 +125,13 @@ export class LeaseTable {
       i = p;
     }
     h[i] = e;
+  }
+
+  #rebuild(): void {
+    const live = [...this.#byAddress.values()].filter(holds).sort((a, b) => a.expires - b.expires);
+    this.#heap.length = 0;
+    // A sorted array is a valid min-heap.
+    for (const lease of live) this.#heap.push({ at: lease.expires, lease });
   }
 
   #pop(): void {

@@ -12,6 +12,16 @@ export {
   parseArgs,
 } from './args.js';
 export {
+  buildKickstart,
+  type CommandInput,
+  formatCommand,
+  formatOptions,
+  formatSectionHeader,
+  type KickstartInput,
+  type PackagesInput,
+  type ScriptInput,
+} from './build.js';
+export {
   type BlankNode,
   type BodyLineNode,
   type CommandNode,
@@ -29,7 +39,29 @@ export {
   walkNodes,
   type Words,
 } from './cst.js';
+export {
+  addCommand,
+  addPackageItems,
+  addScript,
+  type EditOptions,
+  removeCommands,
+  removePackageItems,
+  setCommand,
+  setOption,
+} from './edit.js';
 export { type Finding, KickstartError, type KickstartErrorCode, type Severity } from './errors.js';
+export {
+  DEFAULT_MAX_INCLUDE_DEPTH,
+  DEFAULT_MAX_TOTAL_SIZE,
+  flattenKickstart,
+  type IncludeReader,
+  type IncludeSource,
+  type LineOrigin,
+  mapFindings,
+  type ResolvedKickstart,
+  type ResolveOptions,
+  resolveIncludes,
+} from './include.js';
 export { type LifeStatus, type LifeVerdict, lifeIn } from './life.js';
 export { hasLineBreak, joinLines, type KsLine, splitLines } from './lines.js';
 export {

@@ -17,3 +17,24 @@ export {
   parseDuration,
   parseIpv4,
 } from './net.js';
+export {
+  baseName,
+  DISTRO_FAMILIES,
+  type DistroFamily,
+  LOADER_CATALOG,
+  type LoaderCandidate,
+  type LoaderTarget,
+} from './loaders/catalog.js';
+export {
+  type DiscoverOptions,
+  detectDistroFamily,
+  discoverBootLoaders,
+  type FoundLoader,
+  formatMissingLoader,
+  type LoaderArch,
+  type LoaderReport,
+  LOADERS_FOR_ARCH,
+  loaderFiles,
+  type MissingLoader,
+  requiredLoaderTargets,
+} from './loaders/discover.js';

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
+import { LOADERS_FOR_ARCH } from '../loaders/discover.js';
 import { inNetwork, normalizeMac, parseCidr, parseDuration, parseIpv4 } from '../net.js';
 import type {
   AddressRange,
@@ -385,6 +386,18 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
         'PXEKIT_CONFIG_REQUIRED',
         'a profile needs at least one of bios, uefiX64, arm64, httpBoot, ipxe',
       );
+    }
+    for (const arch of ['bios', 'uefiX64', 'arm64'] as const) {
+      const choice = p[arch];
+      if (choice !== undefined && !LOADERS_FOR_ARCH[arch].includes(choice.kind)) {
+        ctx.report(
+          at('profiles', name, arch),
+          `profiles.${name}.${arch}`,
+          'PXEKIT_CONFIG_VALUE',
+          `${choice.kind} cannot boot ${arch} clients`,
+          `one of ${LOADERS_FOR_ARCH[arch].filter((k) => k !== 'file').join(', ')} or { file: path }`,
+        );
+      }
     }
     profiles.set(name, profile);
   }

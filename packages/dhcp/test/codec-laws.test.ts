@@ -38,7 +38,9 @@ const messageCodec = {
 describe('codec laws: every registered option codec', () => {
   for (const d of DHCP_OPTIONS) {
     it(`option ${d.code} ${d.name} (${d.codec.type})`, () => {
-      assertCodecLaws(d.codec as ValueCodec<unknown>, valueArbitrary(d.codec as ValueCodec<unknown>), { numRuns: 60 });
+      assertCodecLaws(d.codec as ValueCodec<unknown>, valueArbitrary(d.codec as ValueCodec<unknown>), {
+        numRuns: 60,
+      });
     });
   }
   for (const [space, table] of [
@@ -48,7 +50,9 @@ describe('codec laws: every registered option codec', () => {
   ] as const) {
     for (const d of table) {
       it(`${space} sub-option ${d.code} ${d.name}`, () => {
-        assertCodecLaws(d.codec as ValueCodec<unknown>, valueArbitrary(d.codec as ValueCodec<unknown>), { numRuns: 40 });
+        assertCodecLaws(d.codec as ValueCodec<unknown>, valueArbitrary(d.codec as ValueCodec<unknown>), {
+          numRuns: 40,
+        });
       });
     }
   }

@@ -58,18 +58,22 @@ export function ipv4Arbitrary(): fc.Arbitrary<string> {
 
 /** A latin1 string (every char one byte), as the text codec produces. */
 export function latin1Arbitrary(maxLength = 40, minLength = 0): fc.Arbitrary<string> {
-  return fc
-    .uint8Array({ minLength, maxLength })
-    .map((b) => String.fromCharCode(...b));
+  return fc.uint8Array({ minLength, maxLength }).map((b) => String.fromCharCode(...b));
 }
 
 /** fc.record with plain objects (fast-check records have a null prototype, which breaks equality checks). */
-function rec<T extends Record<string, unknown>>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
+function rec<T extends Record<string, unknown>>(
+  model: { [K in keyof T]: fc.Arbitrary<T[K]> },
+): fc.Arbitrary<T> {
   return fc.record(model).map((r) => ({ ...r }) as T);
 }
 
 const printable = (min: number, max: number): fc.Arbitrary<string> =>
-  fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'), minLength: min, maxLength: max });
+  fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-'),
+    minLength: min,
+    maxLength: max,
+  });
 
 /** A DNS name of 1..4 labels, lower-case letters, digits and dashes. */
 export function domainNameArbitrary(): fc.Arbitrary<string> {
@@ -98,7 +102,11 @@ const fqdnArb: fc.Arbitrary<ClientFqdn> = fc.oneof(
     flags: fc.nat(255).map((f) => f | 0x04),
     rcode1: fc.nat(255),
     rcode2: fc.nat(255),
-    name: fc.oneof(domainNameArbitrary(), domainNameArbitrary().map((n) => `${n}.`), fc.constant('')),
+    name: fc.oneof(
+      domainNameArbitrary(),
+      domainNameArbitrary().map((n) => `${n}.`),
+      fc.constant(''),
+    ),
   }),
   rec({
     flags: fc.nat(255).map((f) => f & ~0x04),
@@ -150,8 +158,17 @@ const arbitraryByCodec = new Map<ValueCodec<never>, fc.Arbitrary<unknown>>([
   [vendorBlocks, fc.array(vendorBlockArb, { minLength: 1, maxLength: 3 })],
   [networkInterfaceId, rec({ type: fc.nat(255), major: fc.nat(255), minor: fc.nat(255) })],
   [machineId, rec({ type: fc.nat(255), id: bytesArb(17) })],
-  [pxeBootServers, fc.array(rec({ type: fc.nat(0xffff), addresses: fc.array(ipv4Arbitrary(), { maxLength: 3 }) }), { minLength: 1, maxLength: 3 })],
-  [pxeBootMenu, fc.array(rec({ type: fc.nat(0xffff), description: latin1Arbitrary(30) }), { minLength: 1, maxLength: 3 })],
+  [
+    pxeBootServers,
+    fc.array(rec({ type: fc.nat(0xffff), addresses: fc.array(ipv4Arbitrary(), { maxLength: 3 }) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  ],
+  [
+    pxeBootMenu,
+    fc.array(rec({ type: fc.nat(0xffff), description: latin1Arbitrary(30) }), { minLength: 1, maxLength: 3 }),
+  ],
   [pxeMenuPrompt, rec({ timeout: fc.nat(255), prompt: latin1Arbitrary(30) })],
   [pxeBootItem, rec({ type: fc.nat(0xffff), layer: fc.nat(0xffff) })],
 ] as [ValueCodec<never>, fc.Arbitrary<unknown>][]);
@@ -193,7 +210,11 @@ export function dhcpOptionArbitrary(options: { maxLength?: number } = {}): fc.Ar
 
 function uniqueByCode(list: DhcpOption[]): DhcpOption[] {
   const seen = new Set<number>();
-  return list.filter((o) => (seen.has(o.code) ? false : (seen.add(o.code), true)));
+  return list.filter((o) => {
+    if (seen.has(o.code)) return false;
+    seen.add(o.code);
+    return true;
+  });
 }
 
 export interface DhcpMessageArbitraryOptions {
@@ -266,7 +287,10 @@ export function pxeClientArbitrary(): fc.Arbitrary<DhcpMessage> {
       chaddr.set(r.mac);
       const http = [15, 16, 19, 28].includes(r.arch);
       const vendor = `${http ? 'HTTPClient' : 'PXEClient'}:Arch:${String(r.arch).padStart(5, '0')}:UNDI:${String(r.undi[0]).padStart(3, '0')}${String(r.undi[1]).padStart(3, '0')}`;
-      const prl = [1, 2, 3, 4, 5, 6, 12, 13, 15, 17, 18, 22, 23, 28, 40, 41, 42, 43, 50, 51, 54, 58, 59, 60, 66, 67, 97, 128, 129, 130, 131, 132, 133, 134, 135];
+      const prl = [
+        1, 2, 3, 4, 5, 6, 12, 13, 15, 17, 18, 22, 23, 28, 40, 41, 42, 43, 50, 51, 54, 58, 59, 60, 66, 67, 97,
+        128, 129, 130, 131, 132, 133, 134, 135,
+      ];
       const options: DhcpOption[] = [
         { code: 53, data: Uint8Array.of(r.type) },
         { code: 57, data: u16.encode(r.maxSize) },
@@ -323,12 +347,19 @@ export function relayedRequestArbitrary(): fc.Arbitrary<DhcpMessage> {
 /** A message with 1..3 options longer than 255 bytes (RFC 3396), e.g. big 121 or 43 values. */
 export function longOptionMessageArbitrary(): fc.Arbitrary<DhcpMessage> {
   const long = fc.oneof(
-    fc.array(routeArb, { minLength: 40, maxLength: 80 }).map((v) => ({ code: 121, data: classlessRoutes.encode(v) })),
+    fc
+      .array(routeArb, { minLength: 40, maxLength: 80 })
+      .map((v) => ({ code: 121, data: classlessRoutes.encode(v) })),
     rec({ code: fc.constantFrom(43, 125, 224), data: bytesArb(700, 256) }),
-    fc.array(domainNameArbitrary(), { minLength: 30, maxLength: 60 }).map((v) => ({ code: 119, data: domainSearch.encode(v) })),
+    fc
+      .array(domainNameArbitrary(), { minLength: 30, maxLength: 60 })
+      .map((v) => ({ code: 119, data: domainSearch.encode(v) })),
   );
   return fc
-    .record({ base: dhcpMessageArbitrary({ maxOptions: 4 }), long: fc.array(long, { minLength: 1, maxLength: 3 }) })
+    .record({
+      base: dhcpMessageArbitrary({ maxOptions: 4 }),
+      long: fc.array(long, { minLength: 1, maxLength: 3 }),
+    })
     .map((r) => ({ ...r.base, options: uniqueByCode([...r.base.options, ...r.long]) }));
 }
 
@@ -357,7 +388,10 @@ export function wireMessageArbitrary(): fc.Arbitrary<Uint8Array> {
     })
     .map((r) => {
       const out: number[] = [...r.header];
-      const region = (tokens: ({ pad: number } | { code: number; data: Uint8Array })[], size: number): number[] => {
+      const region = (
+        tokens: ({ pad: number } | { code: number; data: Uint8Array })[],
+        size: number,
+      ): number[] => {
         const b: number[] = [];
         for (const t of tokens) {
           const n = 'pad' in t ? t.pad : 2 + t.data.length;
@@ -371,7 +405,12 @@ export function wireMessageArbitrary(): fc.Arbitrary<Uint8Array> {
       };
       if (r.overload & 1) out.splice(108, 128, ...region(r.file, 128));
       if (r.overload & 2) out.splice(44, 64, ...region(r.sname, 64));
-      out.push(MAGIC_COOKIE >>> 24, (MAGIC_COOKIE >>> 16) & 255, (MAGIC_COOKIE >>> 8) & 255, MAGIC_COOKIE & 255);
+      out.push(
+        MAGIC_COOKIE >>> 24,
+        (MAGIC_COOKIE >>> 16) & 255,
+        (MAGIC_COOKIE >>> 8) & 255,
+        MAGIC_COOKIE & 255,
+      );
       if (r.overload) out.push(52, 1, r.overload);
       for (const t of r.main) {
         if ('pad' in t) for (let i = 0; i < t.pad; i++) out.push(0);
@@ -388,9 +427,16 @@ export function wireMessageArbitrary(): fc.Arbitrary<Uint8Array> {
  * or corrupted at a random place, the rest random bytes, some with the magic cookie at 236.
  */
 export function dhcpBytesArbitrary(): fc.Arbitrary<Uint8Array> {
-  const valid = fc.oneof(wireMessageArbitrary(), dhcpMessageArbitrary().map((m) => encodeCanonical(m)));
+  const valid = fc.oneof(
+    wireMessageArbitrary(),
+    dhcpMessageArbitrary().map((m) => encodeCanonical(m)),
+  );
   const mutated = fc
-    .record({ b: valid, cut: fc.nat(700), flips: fc.array(fc.tuple(fc.nat(700), fc.nat(255)), { maxLength: 6 }) })
+    .record({
+      b: valid,
+      cut: fc.nat(700),
+      flips: fc.array(fc.tuple(fc.nat(700), fc.nat(255)), { maxLength: 6 }),
+    })
     .map(({ b, cut, flips }) => {
       const out = b.slice(0, Math.min(b.length, cut === 0 ? b.length : cut));
       for (const [at, v] of flips) if (out.length > 0) out[at % out.length] = v;

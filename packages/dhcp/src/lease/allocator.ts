@@ -45,7 +45,10 @@ export function isAvailableFor(
 }
 
 function holdsAt(lease: Lease, now: number): boolean {
-  return (lease.state === 'bound' || lease.state === 'offered' || lease.state === 'declined') && lease.expires > now;
+  return (
+    (lease.state === 'bound' || lease.state === 'offered' || lease.state === 'declined') &&
+    lease.expires > now
+  );
 }
 
 /** Which of the client's addresses the allocator chose, and why (for the reason trace). */
@@ -68,7 +71,12 @@ export interface AllocationRequest {
  * binding; its previous (expired or released) address if still free; the requested address if valid and
  * free; else a new address from the pools. Bounded: at most two passes over the pool.
  */
-export function allocateAddress(subnet: Subnet, table: LeaseTable, req: AllocationRequest, now: number): AllocationResult {
+export function allocateAddress(
+  subnet: Subnet,
+  table: LeaseTable,
+  req: AllocationRequest,
+  now: number,
+): AllocationResult {
   const reservation = findReservation(subnet, req.mac, req.clientId);
   if (reservation !== undefined) {
     const address = ipv4ToNumber(reservation.address);
@@ -82,11 +90,19 @@ export function allocateAddress(subnet: Subnet, table: LeaseTable, req: Allocati
   const mine = table.ofClient(subnet.id, req.clientKey);
   if (mine !== undefined) {
     const address = ipv4ToNumber(mine.address);
-    if ((mine.state === 'bound' || mine.state === 'offered') && mine.expires > now && inPool(subnet, address)) {
+    if (
+      (mine.state === 'bound' || mine.state === 'offered') &&
+      mine.expires > now &&
+      inPool(subnet, address)
+    ) {
       return { ok: true, address, source: 'current' };
     }
-    if ((mine.state === 'expired' || mine.state === 'released' || !holdsAt(mine, now)) && inPool(subnet, address)) {
-      if (isAvailableFor(subnet, table, address, req.clientKey, now)) return { ok: true, address, source: 'previous' };
+    if (
+      (mine.state === 'expired' || mine.state === 'released' || !holdsAt(mine, now)) &&
+      inPool(subnet, address)
+    ) {
+      if (isAvailableFor(subnet, table, address, req.clientKey, now))
+        return { ok: true, address, source: 'previous' };
     }
   }
   // Anything past here is a new holding: enforce the subnet's lease bound.

@@ -62,7 +62,13 @@ export function journalHeader(): string {
 export interface JournalProblem {
   /** 1-based line number. */
   readonly line: number;
-  readonly reason: 'torn-tail' | 'bad-checksum' | 'bad-json' | 'bad-record' | 'bad-header' | 'unsupported-version';
+  readonly reason:
+    | 'torn-tail'
+    | 'bad-checksum'
+    | 'bad-json'
+    | 'bad-record'
+    | 'bad-header'
+    | 'unsupported-version';
 }
 
 export interface DecodedJournal {
@@ -72,7 +78,13 @@ export interface DecodedJournal {
   readonly lines: number;
 }
 
-const STATES: ReadonlySet<string> = new Set<LeaseState>(['offered', 'bound', 'expired', 'released', 'declined']);
+const STATES: ReadonlySet<string> = new Set<LeaseState>([
+  'offered',
+  'bound',
+  'expired',
+  'released',
+  'declined',
+]);
 
 function isLease(v: unknown): v is Lease {
   if (typeof v !== 'object' || v === null) return false;
@@ -111,7 +123,8 @@ function toRecord(v: unknown): JournalRecord | undefined {
     };
     return { t: 'put', l: lease };
   }
-  if (r['t'] === 'del' && typeof r['a'] === 'string' && tryParseIpv4(r['a']) !== undefined) return { t: 'del', a: r['a'] };
+  if (r['t'] === 'del' && typeof r['a'] === 'string' && tryParseIpv4(r['a']) !== undefined)
+    return { t: 'del', a: r['a'] };
   if (r['t'] === 'hdr' && typeof r['format'] === 'string' && typeof r['v'] === 'number') {
     return { t: 'hdr', format: r['format'], v: r['v'] };
   }
@@ -142,7 +155,10 @@ export function decodeJournal(text: string): DecodedJournal {
       continue;
     }
     const json = line.slice(9);
-    if (Number.parseInt(line.slice(0, 8), 16) !== crc32(utf8.encode(json)) || !/^[0-9a-f]{8}$/.test(line.slice(0, 8))) {
+    if (
+      Number.parseInt(line.slice(0, 8), 16) !== crc32(utf8.encode(json)) ||
+      !/^[0-9a-f]{8}$/.test(line.slice(0, 8))
+    ) {
       problems.push({ line: lineNo, reason: 'bad-checksum' });
       continue;
     }

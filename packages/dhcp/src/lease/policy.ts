@@ -35,7 +35,10 @@ export function grantLeaseTime(subnet: Subnet, requested: number | undefined): n
 
 /** T1 and T2 in seconds for a lease time (RFC 2131 §4.4.5: 0.5 and 0.875 of the lease by default). */
 export function renewalTimes(subnet: Subnet, leaseTime: number): { t1: number; t2: number } {
-  return { t1: Math.floor(leaseTime * subnet.renewalRatio), t2: Math.floor(leaseTime * subnet.rebindingRatio) };
+  return {
+    t1: Math.floor(leaseTime * subnet.renewalRatio),
+    t2: Math.floor(leaseTime * subnet.rebindingRatio),
+  };
 }
 
 function identityFields(client: ClientIdentity): Pick<Lease, 'clientKey' | 'mac' | 'clientId' | 'hostname'> {
@@ -48,7 +51,12 @@ function identityFields(client: ClientIdentity): Pick<Lease, 'clientKey' | 'mac'
 }
 
 export type OfferResult =
-  | { readonly ok: true; readonly lease: Lease; readonly leaseTime: number; readonly source: AllocationSource }
+  | {
+      readonly ok: true;
+      readonly lease: Lease;
+      readonly leaseTime: number;
+      readonly source: AllocationSource;
+    }
   | { readonly ok: false; readonly reason: 'pool-exhausted' | 'lease-limit' | 'reserved-elsewhere' };
 
 /**
@@ -72,7 +80,12 @@ export function offerLease(
   if (!chosen.ok) return chosen;
   const leaseTime = grantLeaseTime(subnet, request.leaseTime);
   const existing = table.at(chosen.address);
-  if (existing !== undefined && existing.clientKey === client.key && existing.state === 'bound' && existing.expires > now) {
+  if (
+    existing !== undefined &&
+    existing.clientKey === client.key &&
+    existing.state === 'bound' &&
+    existing.expires > now
+  ) {
     return { ok: true, lease: existing, leaseTime, source: chosen.source };
   }
   const lease: Lease = {
@@ -102,7 +115,12 @@ export type BindFailure =
   | 'lease-limit';
 
 export type BindResult =
-  | { readonly ok: true; readonly lease: Lease; readonly leaseTime: number; readonly writes: readonly Lease[] }
+  | {
+      readonly ok: true;
+      readonly lease: Lease;
+      readonly leaseTime: number;
+      readonly writes: readonly Lease[];
+    }
   | { readonly ok: false; readonly reason: BindFailure };
 
 /**

@@ -94,3 +94,23 @@ export {
   type ResolveOptions,
   resolveBoot,
 } from './resolve.js';
+export {
+  buildConfig,
+  type ConfigSpec,
+  type EntrySpec,
+  type LabelSpec,
+  type MenuSpec,
+  renderLabel,
+  type SeparatorSpec,
+  type SubmenuSpec,
+} from './build.js';
+export {
+  addLabel,
+  labelSpans,
+  removeLabel,
+  renameLabel,
+  setGlobal,
+  setLabelDirective,
+  toText,
+} from './edit.js';
+export { DEFAULT_STYLE, detectStyle, type WriteStyle } from './style.js';

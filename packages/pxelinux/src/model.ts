@@ -90,7 +90,10 @@ export interface MenuModel {
   /** Position within `entries` of the default entry (0 if none was set). */
   readonly defaultEntry: number;
   readonly timeout: number;
+  /** ONTIMEOUT with a leading label name already replaced by the label's command line. */
   readonly ontimeout: string | null;
+  /** The label ONTIMEOUT named, if it named one. */
+  readonly ontimeoutLabel: string | null;
   readonly onerror: string | null;
   readonly allowOptions: boolean;
   readonly masterPasswd: string | null;
@@ -202,6 +205,7 @@ interface MutMenu {
   defaultEntry: number;
   timeout: number;
   ontimeout: string | null;
+  ontimeoutLabel: string | null;
   onerror: string | null;
   allowOptions: boolean;
   masterPasswd: string | null;
@@ -407,6 +411,7 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
           defaultEntry: 0,
           timeout: parent.timeout,
           ontimeout: parent.ontimeout,
+          ontimeoutLabel: null,
           onerror: parent.onerror,
           allowOptions: parent.allowOptions,
           masterPasswd: parent.masterPasswd,
@@ -430,6 +435,7 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
           defaultEntry: 0,
           timeout: 0,
           ontimeout: null,
+          ontimeoutLabel: null,
           onerror: null,
           allowOptions: true,
           masterPasswd: null,
@@ -571,7 +577,7 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
     let status: IncludeStatus = 'ok';
     let text: string | ConfigDocument | undefined;
     if (stack.includes(target)) status = 'cycle';
-    else if (depth >= maxDepth) status = 'depth';
+    else if (depth > maxDepth) status = 'depth';
     else if (includeReads >= maxFiles) status = 'limit';
     else {
       includeReads++;
@@ -1049,7 +1055,11 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
     }
   }
   for (const mm of menus) {
-    if (mm.ontimeout !== null) mm.ontimeout = unlabel(entries, mm.ontimeout);
+    if (mm.ontimeout !== null) {
+      const e = findLabelEntry(entries, mm.ontimeout);
+      if (e && e.action === 'cmd') mm.ontimeoutLabel = e.label;
+      mm.ontimeout = unlabel(entries, mm.ontimeout);
+    }
     if (mm.onerror !== null) mm.onerror = unlabel(entries, mm.onerror);
   }
   if (reader === 'menu') {

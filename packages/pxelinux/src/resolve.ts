@@ -181,6 +181,7 @@ export function resolveBoot(doc: ConfigDocument, options: ResolveOptions = {}): 
     label: string | null,
     chosenBy: 'core' | 'menu',
     depth = 0,
+    original: string = cmdline,
   ): BootResolution {
     let p = 0;
     while (p < cmdline.length && !isKeywordEnd(cmdline.charCodeAt(p))) p++;
@@ -199,9 +200,9 @@ export function resolveBoot(doc: ConfigDocument, options: ResolveOptions = {}): 
         if (!w.endsWith('.c32')) rest = `${w}.c32${rest.slice(w.length)}`;
       }
       steps.push(`type forced to ${forced}`);
-      return execute(rest, forced, false, label, chosenBy, depth + 1);
+      return execute(rest, forced, false, label, chosenBy, depth + 1, original);
     }
-    const command = cmdline;
+    const command = original;
     if (type === 'com32' && MENU_MODULES.test(kernel)) {
       steps.push(`${kernel} starts the menu`);
       return runMenu();
@@ -271,7 +272,7 @@ export function resolveBoot(doc: ConfigDocument, options: ResolveOptions = {}): 
     if (m.timeout === 0) steps.push('menu TIMEOUT is 0: waits for a key; the default entry is shown');
     if (m.ontimeout !== null && m.timeout > 0) {
       steps.push(`menu ONTIMEOUT: ${m.ontimeout}`);
-      return execute(m.ontimeout, inferImageType(m.ontimeout), false, firstWord(m.ontimeout), 'menu');
+      return execute(m.ontimeout, inferImageType(m.ontimeout), false, m.ontimeoutLabel, 'menu');
     }
     const e = menuModel.entries[m.entries[m.defaultEntry] as number];
     if (e?.action !== 'cmd') {

@@ -143,7 +143,9 @@ export interface DaemonOptions {
   cwd?: string;
   /** Name used in error messages; defaults to the command's base name. */
   name?: string;
-  /** Stop waits this long after SIGTERM before SIGKILL. Default 3000 ms. */
+  /** Signal `stop()` sends first (tshark wants SIGINT to finish its file). Default SIGTERM. */
+  stopSignal?: NodeJS.Signals;
+  /** `stop()` waits this long after the first signal before SIGKILL. Default 3000 ms. */
   killTimeoutMs?: number;
   /** Called with every chunk of stdout and stderr as it arrives (e.g. to tee a serial console). */
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
@@ -169,7 +171,8 @@ export interface Daemon {
   /** The exit status once it has exited, else undefined. */
   readonly exitStatus: DaemonExit | undefined;
   /**
-   * Resolves with the first match of `pattern` in the combined output (already printed or yet to come).
+   * Resolves with the first match of `pattern` in the combined output (already printed or yet to come),
+   * looking only at complete lines (text up to the last newline) while the process runs.
    * Rejects with `LAB_ERR_TIMEOUT` after `timeoutMs`, or `LAB_ERR_EXITED` if the process exits first.
    */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
@@ -259,7 +262,9 @@ export function spawnDaemon(cmd: string, args: readonly string[], options: Daemo
     waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
-          const m = output.match(pattern);
+          // Only complete lines (until the process has exited): output arrives in arbitrary chunks, and
+          // /TOKEN (\S+)/ must not match half a token.
+          const m = (exitStatus ? output : output.slice(0, output.lastIndexOf('\n') + 1)).match(pattern);
           if (m) {
             done();
             resolve(m);
@@ -296,7 +301,7 @@ export function spawnDaemon(cmd: string, args: readonly string[], options: Daemo
         killGroup(child.pid, 'SIGKILL');
         return exitStatus;
       }
-      killGroup(child.pid, 'SIGTERM');
+      killGroup(child.pid, options.stopSignal ?? 'SIGTERM');
       const killTimer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), options.killTimeoutMs ?? 3000);
       try {
         return await exited;

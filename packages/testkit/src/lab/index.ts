@@ -44,3 +44,30 @@ export { makeTempDir } from './tmp.js';
 export type { TempDir } from './tmp.js';
 export { createLab, deleteNamespaceSync, NETNS_PREFIX, sweepStaleNamespaces } from './netlab.js';
 export type { CreateLabOptions, Lab, LabHost, LabRole } from './netlab.js';
+export { BOOT_FILE_PACKAGES, bootFile, findKernel } from './bootfiles.js';
+export type { BootFileName } from './bootfiles.js';
+export { cpioEncodingLength, encodeCpio, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG } from './cpio.js';
+export type { CpioEntry } from './cpio.js';
+export { buildInitramfs, resolveModuleOrder } from './initramfs.js';
+export type { GuestNic, Initramfs } from './initramfs.js';
+export {
+  CAPTURE_PACKAGES,
+  countFrames,
+  EXPERT_WARNING_FILTER,
+  expertWarnings,
+  framesMatching,
+  MALFORMED_FILTER,
+  malformedFrames,
+  startCapture,
+} from './capture.js';
+export type { Capture, CaptureOptions, FlaggedFrame } from './capture.js';
+export { QEMU_PACKAGES, qemuArgs, startVm } from './qemu.js';
+export type { Firmware, Vm, VmOptions } from './qemu.js';
+export {
+  DNSMASQ_PACKAGES,
+  startBusyboxHttpd,
+  startDnsmasq,
+  startTftpdHpa,
+  TFTPD_HPA_PACKAGES,
+} from './reference.js';
+export type { DnsmasqOptions } from './reference.js';

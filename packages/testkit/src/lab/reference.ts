@@ -1,0 +1,134 @@
+import { chmodSync } from 'node:fs';
+import type { Daemon } from './exec.js';
+import type { Lab } from './netlab.js';
+import { makeTempDir } from './tmp.js';
+
+/**
+ * Reference servers (Debian packages) started in a lab namespace, so a test can swap the server under
+ * test: the same client side runs against `startDnsmasq` today and against pxekit later. Each returns a
+ * {@link Daemon} that `lab.close()` stops at the latest.
+ */
+
+export interface DnsmasqOptions {
+  /** Namespace role to run in. Default 'server' (address `lab.serverIp`). */
+  role?: string;
+  /** DHCP pool, host numbers within the lab's /24. Default 100..150. Omit DHCP with `dhcp: false`. */
+  range?: [number, number];
+  dhcp?: boolean;
+  /** Router option (3). Default the server's address. */
+  router?: string;
+  /** Boot file name (BOOTP `file`) and next-server (`siaddr`, default the server's address). */
+  bootFile?: string;
+  nextServer?: string;
+  /** Serve TFTP from this directory. */
+  tftpRoot?: string;
+  /** More dnsmasq arguments. */
+  extraArgs?: readonly string[];
+}
+
+/** Debian packages for {@link startDnsmasq}. */
+export const DNSMASQ_PACKAGES: readonly string[] = ['dnsmasq-base'];
+
+/**
+ * dnsmasq as a DHCP (and optionally TFTP) server: no DNS (`--port=0`), no resolv.conf or hosts file,
+ * no ping before an OFFER (`--no-ping`, ~3 s saved), lease file in a temp dir, in the foreground,
+ * logging every DHCP exchange to stderr. Resolves once it is serving.
+ */
+export async function startDnsmasq(lab: Lab, options: DnsmasqOptions = {}): Promise<Daemon> {
+  const role = options.role ?? 'server';
+  const dir = makeTempDir('dnsmasq');
+  const [lo, hi] = options.range ?? [100, 150];
+  const args = [
+    '--keep-in-foreground',
+    '--log-facility=-',
+    '--conf-file=/dev/null',
+    '--port=0',
+    '--no-resolv',
+    '--no-hosts',
+    '--pid-file=',
+    '--user=root',
+    '--interface=eth0',
+    '--bind-interfaces',
+    '--no-ping',
+    '--log-dhcp',
+    `--dhcp-leasefile=${dir.join('leases')}`,
+  ];
+  if (options.dhcp !== false) {
+    args.push(
+      `--dhcp-range=${lab.ip(lo)},${lab.ip(hi)},255.255.255.0,1h`,
+      `--dhcp-option=option:router,${options.router ?? lab.serverIp}`,
+    );
+    if (options.bootFile !== undefined) {
+      args.push(`--dhcp-boot=${options.bootFile},,${options.nextServer ?? lab.serverIp}`);
+    }
+  }
+  if (options.tftpRoot !== undefined) {
+    chmodSync(options.tftpRoot, 0o755);
+    args.push('--enable-tftp', `--tftp-root=${options.tftpRoot}`);
+  }
+  args.push(...(options.extraArgs ?? []));
+  const d = lab.spawn(role, 'dnsmasq', args, { name: 'dnsmasq' });
+  await d.waitForOutput(/started, version/, 15_000);
+  return d;
+}
+
+/** Debian packages for {@link startTftpdHpa}. */
+export const TFTPD_HPA_PACKAGES: readonly string[] = ['tftpd-hpa'];
+
+/**
+ * tftpd-hpa serving `root` on `<address>:69` in the foreground, verbose (`-v` logs each request to
+ * syslog, which is absent here, so readiness is checked by the socket). Options blksize/tsize/timeout
+ * are supported by in.tftpd itself.
+ */
+export async function startTftpdHpa(
+  lab: Lab,
+  root: string,
+  options: { role?: string } = {},
+): Promise<Daemon> {
+  const role = options.role ?? 'server';
+  const host = lab.netns(role) === lab.server.netns ? lab.serverIp : undefined;
+  chmodSync(root, 0o755);
+  const d = lab.spawn(
+    role,
+    'in.tftpd',
+    ['--foreground', '--listen', '--user', 'root', '--address', `${host ?? '0.0.0.0'}:69`, '--secure', root],
+    { name: 'in.tftpd' },
+  );
+  // in.tftpd prints nothing when ready: wait until UDP 69 is bound in its namespace.
+  for (let i = 0; i < 100; i++) {
+    const ss = await lab.exec(role, 'ss', ['-uln', 'sport = :69'], { timeoutMs: 5000 });
+    if (ss.stdout.includes(':69')) return d;
+    if (d.exitStatus) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await d.stop();
+  throw new Error(`in.tftpd did not bind UDP 69 in ${lab.netns(role)}:\n${d.output}`);
+}
+
+/** busybox httpd serving `root` on port 80 of the role's address (for the guest's `pxekit.url`). */
+export async function startBusyboxHttpd(
+  lab: Lab,
+  root: string,
+  options: { role?: string; port?: number } = {},
+): Promise<Daemon> {
+  chmodSync(root, 0o755);
+  const port = options.port ?? 80;
+  const d = lab.spawn(
+    options.role ?? 'server',
+    'busybox',
+    ['httpd', '-f', '-vv', '-p', String(port), '-h', root],
+    {
+      name: 'busybox-httpd',
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    const ss = await lab.exec(options.role ?? 'server', 'ss', ['-tln', `sport = :${port}`], {
+      timeoutMs: 5000,
+    });
+    if (ss.stdout.includes(`:${port}`)) return d;
+    if (d.exitStatus) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await d.stop();
+  throw new Error(`busybox httpd did not listen on ${port}:\n${d.output}`);
+}

@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BOOT_FILE_PACKAGES,
+  bootFile,
+  buildInitramfs,
+  DNSMASQ_PACKAGES,
+  type Lab,
+  QEMU_PACKAGES,
+  createLab,
+  labStatus,
+  labTitle,
+  makeTempDir,
+  startBusyboxHttpd,
+  startDnsmasq,
+  startVm,
+  type Daemon,
+  type TempDir,
+} from '../src/lab/index.js';
+
+// A QEMU guest PXE-boots through a reference DHCP+TFTP server: iPXE ROM (BIOS) -> pxelinux.0 ->
+// pxelinux.cfg/default with menu.c32 -> kernel + the lab initramfs -> the token from the boot config
+// appears on the serial console and the guest fetches a file over HTTP. `bootServer` is the server
+// under test; pxekit's own server will be swapped in here.
+const status = await labStatus({
+  packages: [...DNSMASQ_PACKAGES, ...QEMU_PACKAGES, ...BOOT_FILE_PACKAGES, 'busybox-static'],
+  needs: ['root', 'netns', 'tun'],
+});
+
+async function bootServer(lab: Lab, tftpRoot: string): Promise<Daemon> {
+  return startDnsmasq(lab, { tftpRoot, bootFile: 'pxelinux.0' });
+}
+
+describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', status), () => {
+  let lab: Lab;
+  let dir: TempDir;
+  let server: Daemon;
+  const token = randomBytes(8).toString('hex');
+  const body = `hello from the lab ${token}\n`;
+
+  beforeAll(async () => {
+    lab = await createLab({ name: 'pxe', ra: true, clients: 0, taps: 1 });
+    dir = makeTempDir('pxe');
+    const tftp = dir.join('tftp');
+    mkdirSync(`${tftp}/pxelinux.cfg`, { recursive: true });
+    for (const [name, file] of [
+      ['pxelinux.0', 'pxelinux'],
+      ['ldlinux.c32', 'ldlinux'],
+      ['menu.c32', 'menu'],
+      ['libutil.c32', 'libutil'],
+      ['libcom32.c32', 'libcom32'],
+    ] as const) {
+      copyFileSync(bootFile(file), `${tftp}/${name}`);
+    }
+    const initramfs = buildInitramfs(['e1000', 'virtio']);
+    copyFileSync(initramfs.kernel, `${tftp}/vmlinuz`);
+    writeFileSync(`${tftp}/initrd.img`, initramfs.bytes);
+    writeFileSync(
+      `${tftp}/pxelinux.cfg/default`,
+      [
+        'SERIAL 0 115200',
+        'UI menu.c32',
+        'MENU TITLE pxekit lab menu',
+        'TIMEOUT 10',
+        'DEFAULT guest',
+        'LABEL guest',
+        '  MENU LABEL lab guest',
+        '  KERNEL vmlinuz',
+        '  INITRD initrd.img',
+        `  APPEND console=ttyS0,115200 quiet panic=-1 pxekit.token=${token} pxekit.url=http://${lab.serverIp}/hello.txt`,
+        '',
+      ].join('\n'),
+    );
+    const http = dir.join('http');
+    mkdirSync(http);
+    writeFileSync(`${http}/hello.txt`, body);
+    server = await bootServer(lab, tftp);
+    await startBusyboxHttpd(lab, http);
+  });
+
+  afterAll(async () => {
+    await lab?.close();
+    dir?.remove();
+  });
+
+  it('BIOS: iPXE ROM -> pxelinux -> menu -> kernel + initramfs prints the token and fetches over HTTP', async () => {
+    const vm = await startVm(lab, { firmware: 'bios', nic: 'e1000' });
+    try {
+      await vm.waitForSerial(/pxekit lab menu/, 90_000);
+      const m = await vm.waitForSerial(/PXEKIT-TOKEN (\S+)/, 150_000);
+      expect(m[1]).toBe(token);
+      const ip = await vm.waitForSerial(/PXEKIT-IP (\S+) router=(\S*) siaddr=(\S*)/, 5000);
+      expect(ip[1]).toMatch(new RegExp(`^${lab.subnet.replace(/\./g, '\\.')}\\.(1[0-4]\\d|150)$`));
+      expect(ip[2]).toBe(lab.serverIp);
+      const fetch = await vm.waitForSerial(/PXEKIT-FETCH ([0-9a-f]{64}) (\d+)/, 30_000);
+      expect(fetch[1]).toBe(createHash('sha256').update(body).digest('hex'));
+      await vm.waitForSerial(/PXEKIT-DONE/, 10_000);
+      console.log(`BIOS PXE boot: token after ${vm.elapsedMs()} ms`);
+      const exit = await Promise.race([
+        vm.exited,
+        new Promise((r) => setTimeout(() => r('timeout'), 30_000)),
+      ]);
+      expect(exit).toMatchObject({ code: 0 });
+      // The server saw the whole chain.
+      expect(server.output).toMatch(/sent .*pxelinux\.0/);
+      expect(server.output).toMatch(/sent .*pxelinux\.cfg\/default/);
+      expect(server.output).toMatch(/sent .*initrd\.img/);
+    } catch (err) {
+      console.log(`--- serial\n${vm.serial.slice(-4000)}\n--- server\n${server.output.slice(-4000)}`);
+      throw err;
+    } finally {
+      await vm.stop();
+    }
+  });
+});

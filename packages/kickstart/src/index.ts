@@ -65,6 +65,19 @@ export {
 export { type LifeStatus, type LifeVerdict, lifeIn } from './life.js';
 export { hasLineBreak, joinLines, type KsLine, splitLines } from './lines.js';
 export {
+  effectiveCommand,
+  type InterpretOptions,
+  interpretKickstart,
+  type KickstartModel,
+  type ModelCommand,
+  type OpaqueSectionModel,
+  type OptionValue,
+  optionValues,
+  type PackagesModel,
+  type ScriptModel,
+  type ScriptType,
+} from './model.js';
+export {
   formatPackageItem,
   type PackageItem,
   type PackageItemKind,

@@ -405,7 +405,7 @@ class Validator {
     const v = o.value!;
     const tok = o.valueToken ?? o.token;
     if (this.isPlaceholder(v)) return;
-    if (v === '' && o.valueToken === o.token && s.kind !== 'list') {
+    if (v === '' && o.valueToken === o.token) {
       this.at(
         'KS_EMPTY_OPTION_VALUE',
         'warning',
@@ -448,7 +448,9 @@ class Validator {
 
   private arity(n: CommandNode, spec: CommandSpec, args: ParsedArgs): void {
     const [min, max] = spec.args ?? [0, 0];
-    const pos = args.positionals;
+    // The word cut short by a trailing backslash is pykickstart's stray "\n" argument, already reported.
+    const cut = n.problem?.kind === 'trailing-backslash' ? n.problem.offset : -1;
+    const pos = args.positionals.filter((t) => !(t.end > cut && cut >= 0 && t.value === ''));
     if (n.name === 'zerombr' && pos.length > 0) {
       this.at(
         'KS_IGNORED_ARGUMENTS',

@@ -122,3 +122,21 @@ export {
   withoutOption,
 } from './wire/message.js';
 export { formatIpv4, formatMac, fromHex, parseIpv4, parseMac, toHex } from './wire/bytes.js';
+export {
+  type EncodedReply,
+  type ReplyEncodeOptions,
+  encodeDhcpReply,
+  orderReplyOptions,
+  replySizeLimit,
+} from './wire/reply.js';
+export { type FormatOptions, formatDhcpMessage, formatValue } from './wire/format.js';
+export {
+  type CaptureReadOptions,
+  type CapturedDhcp,
+  type CapturedPacket,
+  type UdpDatagram,
+  buildUdpFrame,
+  extractDhcpMessages,
+  readCapture,
+  writePcap,
+} from './pcap/index.js';

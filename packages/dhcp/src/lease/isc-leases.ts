@@ -208,9 +208,13 @@ export function parseIscLeases(text: string): ParsedIscLeases {
       }
       // Everything else (next binding state, set ..., option agent.*, tstp, atsfp) is not lease state here.
     }
-    if (tokens[i]?.text === '}') i++;
-    else problems.push({ line: t.line, message: 'unterminated lease block' });
-    if (addressOk) blocks.push(block);
+    if (tokens[i]?.text === '}') {
+      i++;
+      if (addressOk) blocks.push(block);
+    } else {
+      // A truncated file: dhcpd never used a half-written block either.
+      problems.push({ line: t.line, message: 'unterminated lease block' });
+    }
   }
   return { blocks, problems };
 }

@@ -1,0 +1,129 @@
+/**
+ * Encoding rules for server replies (RFC 2131 §4.1, §4.3.1; RFC 2132 §9.10; RFC 3046 §2.1), as ISC dhcpd
+ * applies them: mandatory options first, then the client's parameter request list order, then the rest,
+ * relay agent information (82) last, END once, zero padding to 300 bytes, the client's maximum message
+ * size respected by spilling into `file`/`sname` (option 52) and, as a last resort, by leaving out the
+ * options the client did not ask for.
+ */
+import { DHCP_ERROR_CODES, DhcpError } from '../errors.js';
+import {
+  BOOTP_MIN_LENGTH,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  type DhcpMessage,
+  type DhcpOption,
+  encodeDhcpMessage,
+  getOptionData,
+} from './message.js';
+
+/** Options for `encodeDhcpReply`. */
+export interface ReplyEncodeOptions {
+  /** The client's message: its 55 sets the order, its 57 the size limit. */
+  readonly request?: DhcpMessage;
+  /**
+   * The size limit (IP datagram bytes), overriding the request's 57. Values below 576 are raised to 576
+   * (RFC 2132 §9.10: "The minimum legal value is 576 octets"). Default: the request's 57, else 576.
+   */
+  readonly maxMessageSize?: number;
+  /** Pad to this length (default 300, RFC 1542 §2.1; BOOTP clients need it). */
+  readonly minLength?: number;
+  /** Codes placed first, in this order (default 53, 54, 51: RFC 2131 table 3's MUSTs for OFFER/ACK). */
+  readonly mandatory?: readonly number[];
+}
+
+/** The encoded reply and the codes left out because the client's size limit had no room for them. */
+export interface EncodedReply {
+  readonly bytes: Uint8Array;
+  readonly omitted: readonly number[];
+  /** The option order that was encoded (after reordering and omissions). */
+  readonly order: readonly number[];
+}
+
+const RELAY_AGENT_INFORMATION = 82;
+const OVERLOAD = 52;
+const DEFAULT_MANDATORY: readonly number[] = [53, 54, 51];
+
+/**
+ * The size limit a request asks for: its option 57 if well formed, never below 576.
+ *
+ * @example
+ * replySizeLimit(discover); // 1500 for a client that sent 57 = 1500
+ */
+export function replySizeLimit(request: DhcpMessage | undefined, override?: number): number {
+  let limit: number = DEFAULT_MAX_MESSAGE_SIZE;
+  if (override !== undefined) limit = override;
+  else if (request !== undefined) {
+    const d = getOptionData(request, 57);
+    if (d !== undefined && d.length === 2) limit = (d[0]! << 8) | d[1]!;
+  }
+  if (!Number.isInteger(limit))
+    throw new DhcpError(DHCP_ERROR_CODES.BAD_VALUE, `size limit ${limit} is not an integer`);
+  return Math.max(limit, DEFAULT_MAX_MESSAGE_SIZE);
+}
+
+/**
+ * Orders a reply's options: mandatory codes first, then those the request's 55 lists (in its order),
+ * then the others in their given order, 82 last. Option 52 is dropped (the encoder computes overload).
+ */
+export function orderReplyOptions(
+  options: readonly DhcpOption[],
+  request?: DhcpMessage,
+  mandatory: readonly number[] = DEFAULT_MANDATORY,
+): DhcpOption[] {
+  const prl = request === undefined ? undefined : getOptionData(request, 55);
+  const rank = new Map<number, number>();
+  mandatory.forEach((c, i) => {
+    if (!rank.has(c)) rank.set(c, i);
+  });
+  if (prl !== undefined) {
+    for (let i = 0; i < prl.length; i++) if (!rank.has(prl[i]!)) rank.set(prl[i]!, 1000 + i);
+  }
+  const keyed = options
+    .filter((o) => o.code !== OVERLOAD)
+    .map((o, i) => ({
+      o,
+      key: o.code === RELAY_AGENT_INFORMATION ? 1_000_000 : (rank.get(o.code) ?? 10_000 + i),
+    }));
+  keyed.sort((a, b) => a.key - b.key);
+  return keyed.map((k) => k.o);
+}
+
+/**
+ * Encodes a server reply by the rules above. Throws `DHCP_ERR_TOO_LARGE` only when the mandatory
+ * options and 82 alone do not fit.
+ *
+ * @example
+ * const { bytes, omitted } = encodeDhcpReply(offer, { request: discover });
+ */
+export function encodeDhcpReply(reply: DhcpMessage, opts: ReplyEncodeOptions = {}): EncodedReply {
+  const mandatory = opts.mandatory ?? DEFAULT_MANDATORY;
+  const limit = replySizeLimit(opts.request, opts.maxMessageSize);
+  const ordered = orderReplyOptions(reply.options, opts.request, mandatory);
+  const prl = opts.request === undefined ? undefined : getOptionData(opts.request, 55);
+  const requested = new Set(prl === undefined ? [] : Array.from(prl));
+  const keep = new Set([...mandatory, RELAY_AGENT_INFORMATION]);
+  // Drop order: unrequested options from the end first, then requested ones from the end of the PRL.
+  const dropOrder = [
+    ...ordered.filter((o) => !keep.has(o.code) && !requested.has(o.code)).reverse(),
+    ...ordered.filter((o) => !keep.has(o.code) && requested.has(o.code)).reverse(),
+  ];
+  const omitted: number[] = [];
+  let current = ordered;
+  const { layout: _layout, ...base } = reply;
+  for (let attempt = 0; attempt <= dropOrder.length; attempt++) {
+    try {
+      const bytes = encodeDhcpMessage(
+        { ...base, options: current },
+        { maxMessageSize: limit, minLength: opts.minLength ?? BOOTP_MIN_LENGTH, canonical: true },
+      );
+      return { bytes, omitted, order: current.map((o) => o.code) };
+    } catch (e) {
+      if (!(e instanceof DhcpError) || e.code !== DHCP_ERROR_CODES.TOO_LARGE || attempt === dropOrder.length)
+        throw e;
+      const drop = dropOrder[attempt]!;
+      omitted.push(drop.code);
+      current = current.filter((o) => o !== drop);
+    }
+  }
+  /* c8 ignore next */
+  throw new DhcpError(DHCP_ERROR_CODES.TOO_LARGE, 'reply does not fit');
+}

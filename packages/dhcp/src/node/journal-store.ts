@@ -55,6 +55,12 @@ export class JournalLeaseStore implements LeaseStore {
   readonly path: string;
   /** What was wrong with the file when it was opened (a torn last record is normal after a crash). */
   readonly problems: readonly JournalProblem[];
+  /** Counters: write batches (one write + one sync each), records appended, compactions. */
+  readonly stats: { batches: number; records: number; compactions: number } = {
+    batches: 0,
+    records: 0,
+    compactions: 0,
+  };
   readonly #live = new LeaseTable();
   readonly #fsync: boolean;
   readonly #compactAfter: number;
@@ -135,6 +141,8 @@ export class JournalLeaseStore implements LeaseStore {
           await this.#fh.write(batch.join(''));
           if (this.#fsync) await this.#fh.datasync();
           this.#appended += batch.length;
+          this.stats.batches++;
+          this.stats.records += batch.length;
           if (this.#appended > this.#compactAfter + this.#live.size) await this.#compact();
         }
         for (const w of waiters) w.resolve();
@@ -150,6 +158,7 @@ export class JournalLeaseStore implements LeaseStore {
     await this.#fh.close();
     this.#fh = await writeSnapshot(this.path, this.#live.values());
     this.#appended = 0;
+    this.stats.compactions++;
   }
 }
 

@@ -116,3 +116,36 @@ export function expertWarnings(pcap: string): Promise<FlaggedFrame[]> {
 export async function countFrames(pcap: string, displayFilter: string): Promise<number> {
   return (await framesMatching(pcap, displayFilter)).length;
 }
+
+/**
+ * Selected fields of every frame matching a display filter, one array per frame (tshark `-T fields`).
+ *
+ * @example
+ * const rows = await tsharkFields(pcap, 'dhcp.option.dhcp == 5', ['dhcp.hw.mac_addr', 'dhcp.ip.server']);
+ */
+export async function tsharkFields(
+  pcap: string,
+  displayFilter: string,
+  fields: readonly string[],
+): Promise<string[][]> {
+  const r = await runOk(
+    'tshark',
+    [
+      '-n',
+      '-r',
+      pcap,
+      '-Y',
+      displayFilter,
+      '-T',
+      'fields',
+      '-E',
+      'separator=\t',
+      ...fields.flatMap((f) => ['-e', f]),
+    ],
+    { timeoutMs: 120_000 },
+  );
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split('\t'));
+}

@@ -311,3 +311,37 @@ export function spawnDaemon(cmd: string, args: readonly string[], options: Daemo
     },
   };
 }
+
+/**
+ * Wraps a command so it sees `mounts` (target -> source directory) bind-mounted in a private mount
+ * namespace of its own (`unshare -m --propagation private`): a client that insists on fixed state paths
+ * (dhcpcd's /var/lib/dhcpcd and /run/dhcpcd) gets a temp dir instead, and the host never sees it.
+ * Targets must exist.
+ *
+ * @example
+ * const [cmd, args] = withPrivateMounts({ '/var/lib/dhcpcd': dir.join('lib') }, 'dhcpcd', ['-1', 'eth0']);
+ * await lab.exec('c3', cmd, args, { timeoutMs: 30_000 });
+ */
+export function withPrivateMounts(
+  mounts: Record<string, string>,
+  cmd: string,
+  args: readonly string[],
+): [string, string[]] {
+  const binds = Object.entries(mounts).map(
+    ([target, source]) => `mount --bind ${formatCommand(source, [])} ${formatCommand(target, [])}`,
+  );
+  return [
+    'unshare',
+    [
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      `set -e; ${binds.join('; ')}; exec "$@"`,
+      'sh',
+      cmd,
+      ...args,
+    ],
+  ];
+}

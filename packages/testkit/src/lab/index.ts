@@ -35,7 +35,7 @@
 export { registerCleanup } from './cleanup.js';
 export { aptInstallScript, ensureDebianPackages, missingDebianPackages } from './debian.js';
 export { LabError, LabErrorCode } from './errors.js';
-export { formatCommand, inNetns, run, runOk, spawnDaemon } from './exec.js';
+export { formatCommand, inNetns, run, runOk, spawnDaemon, withPrivateMounts } from './exec.js';
 export type { Daemon, DaemonExit, DaemonOptions, RunOptions, RunResult } from './exec.js';
 export { freeTcpPort, freeUdpPort } from './ports.js';
 export { labRequired, labStatus, labTitle } from './status.js';
@@ -59,6 +59,7 @@ export {
   MALFORMED_FILTER,
   malformedFrames,
   startCapture,
+  tsharkFields,
 } from './capture.js';
 export type { Capture, CaptureOptions, FlaggedFrame } from './capture.js';
 export { QEMU_PACKAGES, qemuArgs, startVm } from './qemu.js';

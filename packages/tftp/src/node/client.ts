@@ -250,11 +250,12 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
             opts.signal?.removeEventListener('abort', onAbort);
             resolve(r);
           },
-          onClose: () => {
-            try {
-              socket.close();
-            } catch {}
-          },
+          onClose: () =>
+            driver.whenIdle(() => {
+              try {
+                socket.close();
+              } catch {}
+            }),
         },
         8,
         true,

@@ -57,8 +57,30 @@ export class EngineDriver {
       this.#busy.push(false);
       this.#release.push(() => {
         this.#busy[i] = false;
+        this.#sentOne();
       });
     }
+  }
+
+  #inflight = 0;
+  #idle: (() => void) | undefined;
+
+  readonly #sentOne = (): void => {
+    this.#inflight--;
+    if (this.#inflight <= 0 && this.#idle) {
+      const f = this.#idle;
+      this.#idle = undefined;
+      f();
+    }
+  };
+
+  /**
+   * Calls `fn` once every send() handed to the socket has completed: closing a dgram socket earlier
+   * silently drops the last packets (typically the final ERROR or ACK).
+   */
+  whenIdle(fn: () => void): void {
+    if (this.#inflight <= 0) fn();
+    else this.#idle = fn;
   }
 
   get closed(): boolean {
@@ -114,16 +136,18 @@ export class EngineDriver {
         let done: () => void;
         if (this.#busy[i]) {
           header = Buffer.allocUnsafe(4); // ring exhausted (slow kernel): a fresh header, never a reused one
-          done = noop;
+          done = this.#sentOne;
         } else {
           this.#busy[i] = true;
           header = this.#headers[i]!;
           done = this.#release[i]!;
         }
         writeDataHeader(header, 0, packet.block);
+        this.#inflight++;
         this.#socket.send([header, packet.data], to.port, to.address, done);
       } else {
-        this.#socket.send(encodePacket(packet), to.port, to.address, noop);
+        this.#inflight++;
+        this.#socket.send(encodePacket(packet), to.port, to.address, this.#sentOne);
       }
     } catch {
       // Socket already closed (shutdown race): the engine's timers handle the loss.
@@ -168,5 +192,3 @@ export class EngineDriver {
     this.#close();
   }
 }
-
-function noop(): void {}

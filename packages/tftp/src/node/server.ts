@@ -438,7 +438,11 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
       });
       if (data instanceof Uint8Array) {
         const bytes = data;
+        let fed = false;
         feed = () => {
+          // The engine asks again from inside source-data (re-entrant): give the bytes exactly once.
+          if (fed) return;
+          fed = true;
           session.driver?.input({ type: 'source-data', bytes });
           session.driver?.input({ type: 'source-end' });
         };
@@ -613,9 +617,14 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     session.abort.abort();
     session.driver?.dispose();
     if (session.ownsSocket && session.socket) {
-      try {
-        session.socket.close();
-      } catch {}
+      const socket = session.socket;
+      const close = () => {
+        try {
+          socket.close();
+        } catch {}
+      };
+      if (session.driver) session.driver.whenIdle(close);
+      else close();
     }
     if (this.#sessions.get(session.key) === session) this.#sessions.delete(session.key);
   }

@@ -114,3 +114,12 @@ export {
   toText,
 } from './edit.js';
 export { DEFAULT_STYLE, detectStyle, type WriteStyle } from './style.js';
+export {
+  type Finding,
+  findPlaceholder,
+  LINT_CODES,
+  type LintCode,
+  type LintOptions,
+  lint,
+  type Severity,
+} from './lint.js';

@@ -41,6 +41,8 @@ export interface MenuEntryModel {
   /** Image (the LABEL name if no KERNEL-like line) and its arguments, as written. */
   readonly kernel: string | null;
   readonly kernelType: KernelType;
+  /** Whether a KERNEL-like line set the image (otherwise it is the label name). */
+  readonly explicitKernel: boolean;
   /** The label's own APPEND (null if none; `-` and empty are kept as written). */
   readonly append: string | null;
   /** The global APPEND in force when the label was closed (what it inherits). */
@@ -226,6 +228,7 @@ interface LabelData {
   label: string | null;
   kernel: string | null;
   type: KernelType;
+  explicitKernel: boolean;
   append: string | null;
   initrd: string | null;
   menulabel: string | null;
@@ -249,6 +252,7 @@ function emptyLabel(): LabelData {
     label: null,
     kernel: null,
     type: 'none',
+    explicitKernel: false,
     append: null,
     initrd: null,
     menulabel: null,
@@ -468,6 +472,7 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
       action: 'cmd',
       kernel: null,
       kernelType: 'kernel',
+      explicitKernel: false,
       append: null,
       globalAppend: null,
       initrd: null,
@@ -529,6 +534,7 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
     e.menuDefault = ld.menudefault;
     e.kernel = ld.kernel;
     e.kernelType = ld.type;
+    e.explicitKernel = ld.explicitKernel;
     e.append = ld.append;
     e.globalAppend = append;
     e.initrd = ld.initrd;
@@ -701,6 +707,7 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
           if (ld.label !== null) {
             ld.kernel = v;
             ld.type = kw;
+            ld.explicitKernel = true;
           }
           break;
         case 'timeout':

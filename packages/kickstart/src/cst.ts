@@ -17,7 +17,7 @@
  * `unknownSectionIsFatal=False` swallows its body up to `%end` as a NullSection); validation reports it.
  */
 import { getSection } from './registry.js';
-import { isBlank, joinLines, type KsLine, splitLines } from './lines.js';
+import { isBlank, joinLines, type KsLine, lstrip, splitLines } from './lines.js';
 import { type LexProblem, splitWords, type Token } from './shlex.js';
 
 /** A shell-split line: its words, where a comment starts (-1 if none) and any lexing problem. */
@@ -107,7 +107,7 @@ export interface KickstartDocument {
   readonly nodes: readonly KsNode[];
 }
 
-const leadingBlank = (text: string): string => text.replace(/^\s+/u, '');
+const leadingBlank = lstrip;
 
 function words(text: string): Words {
   const r = splitWords(text);

@@ -13,7 +13,11 @@ export type KickstartErrorCode =
   /** A command or section name the builder does not know. */
   | 'KS_ERR_UNKNOWN_NAME'
   /** Bytes given to `decodeKickstart` are not valid UTF-8 (pykickstart decodes strictly). */
-  | 'KS_ERR_ENCODING';
+  | 'KS_ERR_ENCODING'
+  /** `loadKickstart`: the file does not exist. */
+  | 'KS_ERR_NOT_FOUND'
+  /** A file is larger than the configured limit. */
+  | 'KS_ERR_TOO_LARGE';
 
 export class KickstartError extends Error {
   readonly code: KickstartErrorCode;

@@ -52,5 +52,19 @@ export function hasLineBreak(s: string): boolean {
  * the empty string and lines made only of Unicode whitespace count as blank.
  */
 export function isBlank(text: string): boolean {
-  return /^[\s\x1c-\x1f\x85]*$/u.test(text);
+  return PY_BLANK_LINE.test(text);
+}
+
+/**
+ * Python's whitespace (`str.isspace`, `str.strip`): unlike JavaScript's `\s` it includes
+ * `\x1c`-`\x1f` and `\x85` and excludes U+FEFF, so a byte order mark is *not* blank to pykickstart.
+ */
+const PY_WS =
+  '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_BLANK_LINE = new RegExp(`^[${PY_WS}]*$`, 'u');
+const PY_LEADING = new RegExp(`^[${PY_WS}]+`, 'u');
+
+/** Python's `str.lstrip()`. */
+export function lstrip(text: string): string {
+  return text.replace(PY_LEADING, '');
 }

@@ -89,14 +89,13 @@ class Validator {
 
   run(): ValidationResult {
     this.pickVersion();
-    let environments = 0;
     for (const n of walkNodes(this.doc)) {
       switch (n.kind) {
         case 'command':
           this.command(n);
           break;
         case 'section':
-          if (n.name === '%packages') environments += this.packages(n);
+          if (n.name === '%packages') this.packages(n);
           this.section(n);
           break;
         case 'include':
@@ -140,7 +139,6 @@ class Validator {
         );
       }
     }
-    void environments;
     this.findings.sort((a, b) => a.line - b.line || a.column - b.column);
     return {
       version: this.version,
@@ -238,6 +236,16 @@ class Validator {
     const nameTok = n.words[0]!;
     const spec = getCommand(n.name);
     if (spec === undefined) {
+      if (n.line === 0 && n.name.startsWith('\ufeff')) {
+        this.at(
+          'KS_BOM',
+          'error',
+          'the file starts with a byte order mark; pykickstart reads it as part of the first word',
+          n.line,
+          nameTok,
+        );
+        return;
+      }
       if (this.isPlaceholder(n.name)) {
         this.at(
           'KS_TEMPLATE_LINE',
@@ -331,14 +339,14 @@ class Validator {
       return;
     }
     const args = parseArgs(n.words.slice(1), spec.options, this.version);
-    this.options_(n.line, n.name, spec.options, args);
+    this.options_(n.line, n.name, args);
     this.arity(n, spec, args);
     this.rules(n, spec, args);
     this.duplicates(n, args);
   }
 
   /** Checks shared by commands and section headers. */
-  private options_(line: number, owner: string, specs: readonly OptionSpec[], args: ParsedArgs): void {
+  private options_(line: number, owner: string, args: ParsedArgs): void {
     for (const p of args.problems) {
       const sev: Severity = 'error';
       this.at(p.code, sev, `${owner}: ${p.message}`, line, p.token);
@@ -397,7 +405,6 @@ class Validator {
       if (o.value === null) continue;
       this.value(line, owner, o);
     }
-    void specs;
   }
 
   private value(line: number, owner: string, o: ParsedOption): void {
@@ -702,7 +709,7 @@ class Validator {
           this.at('KS_MISSING_ARGUMENT', 'error', '%addon needs a name', h.line, tagTok);
       } else if (!unclosed) {
         const args = parseArgs(h.words.slice(1), spec.options, this.version);
-        this.options_(h.line, n.name, spec.options, args);
+        this.options_(h.line, n.name, args);
         const [, max] = spec.args ?? [0, 0];
         const [min] = spec.args ?? [0, 0];
         if (args.positionals.length > max) {
@@ -790,9 +797,7 @@ class Validator {
     }
   }
 
-  /** Returns the number of `@^environment` lines. */
-  private packages(n: SectionNode): number {
-    let envs = 0;
+  private packages(n: SectionNode): void {
     let lastEnv: number | null = null;
     const moduleOk = this.version.family === 'rhel' ? this.version.major >= 8 : this.version.major >= 29;
     for (const b of n.body) {
@@ -816,7 +821,6 @@ class Validator {
             b.line,
           );
         lastEnv = b.line;
-        envs++;
       }
       if (r.item?.kind === 'module' && !moduleOk) {
         this.atLine(
@@ -827,7 +831,6 @@ class Validator {
         );
       }
     }
-    return envs;
   }
 
   private ksappend(n: KsappendNode): void {

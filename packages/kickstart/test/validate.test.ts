@@ -139,6 +139,11 @@ describe('commands', () => {
     expect(codes('part / --size=1 \\\n--grow\n')).toEqual(['KS_LINE_CONTINUATION', 'KS_UNKNOWN_COMMAND']);
   });
 
+  it('reports a byte order mark the way pykickstart sees it (part of the first word)', () => {
+    expect(codes('\ufeff#version=RHEL9\nlang x\n')).toEqual(['KS_BOM']);
+    expect(codes('\ufefflang x\n')).toEqual(['KS_BOM']);
+  });
+
   it('reports the blank-after-equals mistake of copied guides', () => {
     expect(codes('url --url= "http://x/os"\n')).toEqual(['KS_EMPTY_OPTION_VALUE', 'KS_UNEXPECTED_ARGUMENTS']);
   });

@@ -48,7 +48,15 @@ import {
   createDhcpMessage,
   encodeDhcpMessage,
 } from '../wire/message.js';
-import { DHCP_OPTIONS, type DhcpOptionName, type DhcpOptionValues, optionByCode } from '../wire/options.js';
+import {
+  DHCP_OPTIONS,
+  type DhcpOptionName,
+  type DhcpOptionValues,
+  IPXE_SUBOPTIONS,
+  type OptionDef,
+  RELAY_AGENT_SUBOPTIONS,
+  optionByCode,
+} from '../wire/options.js';
 import { pxeBootItem, pxeBootMenu, pxeBootServers, pxeMenuPrompt } from '../wire/pxe.js';
 
 /** A dotted-quad IPv4 address. */
@@ -58,7 +66,8 @@ export function ipv4Arbitrary(): fc.Arbitrary<string> {
 
 /** A latin1 string (every char one byte), as the text codec produces. */
 export function latin1Arbitrary(maxLength = 40, minLength = 0): fc.Arbitrary<string> {
-  return fc.uint8Array({ minLength, maxLength }).map((b) => String.fromCharCode(...b));
+  // NVT ASCII text carries no NUL (RFC 2132 §2: options "should not be null terminated").
+  return fc.uint8Array({ minLength, maxLength, min: 1 }).map((b) => String.fromCharCode(...b));
 }
 
 /** fc.record with plain objects (fast-check records have a null prototype, which breaks equality checks). */
@@ -85,14 +94,14 @@ const bytesArb = (max = 40, min = 0): fc.Arbitrary<Uint8Array> =>
 
 const clientIdArb: fc.Arbitrary<ClientIdentifier> = fc.oneof(
   rec({ type: fc.nat(254), data: bytesArb(20, 1) }),
-  rec({ type: fc.constant(255), data: bytesArb(5, 1) }),
   rec({ type: fc.constant(255 as const), iaid: fc.nat(0xffffffff), duid: bytesArb(20, 2) }),
 );
 
 const userClassArb: fc.Arbitrary<UserClass> = fc.oneof(
   rec({ classes: fc.array(latin1Arbitrary(20, 1), { minLength: 1, maxLength: 4 }) }),
   // Strings such as "iPXE" whose first byte is longer than the rest: never valid RFC 3004.
-  printable(1, 20)
+  // RFC 3004 §4: at least 2 bytes in all.
+  printable(2, 20)
     .filter((s) => s.charCodeAt(0) >= s.length)
     .map((raw) => ({ raw })),
 );
@@ -183,11 +192,57 @@ export function valueArbitrary<T>(codec: ValueCodec<T>): fc.Arbitrary<T> {
   return arb as fc.Arbitrary<T>;
 }
 
+/**
+ * A sub-option list whose entries are valid for their space (typed values from the space's codecs), with
+ * now and then a code the space does not define, carrying random bytes.
+ */
+export function subOptionListArbitrary(
+  space: readonly OptionDef[],
+  padEnd: boolean,
+): fc.Arbitrary<SubOption[]> {
+  const known = fc
+    .constantFrom(...space)
+    .chain((d) => valueArbitrary(d.codec).map((v) => ({ code: d.code, data: d.codec.encode(v as never) })));
+  const codes = new Set(space.map((d) => d.code));
+  const unknownCode = fc.integer({ min: 1, max: 254 }).filter((c) => !codes.has(c));
+  const unknown = rec({ code: unknownCode, data: bytesArb(12) });
+  const item = fc.oneof({ arbitrary: known, weight: 4 }, { arbitrary: unknown, weight: 1 });
+  const list = fc.array(item, { maxLength: 5 }).filter((l) => l.every((s) => s.data.length <= 255));
+  return padEnd ? list.map((l) => [...l, { code: 255, data: new Uint8Array(0) }]) : list;
+}
+
+/**
+ * Options whose RFC narrows the value format of their codec: 117 takes only the listed services
+ * (RFC 2937 §4), 124 holds length-prefixed class data (RFC 3925 §3) and 125 sub-options (RFC 3925 §4).
+ */
+const OPTION_OVERRIDES: Partial<{ [N in DhcpOptionName]: fc.Arbitrary<DhcpOptionValues[N]> }> = {
+  relayAgentInformation: fc.constant(null).chain(() => subOptionListArbitrary(RELAY_AGENT_SUBOPTIONS, false)),
+  ipxeEncapsulated: fc.constant(null).chain(() => subOptionListArbitrary(IPXE_SUBOPTIONS, true)),
+  nameServiceSearch: fc.array(fc.constantFrom(0, 6, 41, 44, 65), { minLength: 1, maxLength: 5 }),
+  vendorClass: fc.array(
+    rec({
+      enterprise: fc.nat(0xffffffff),
+      data: fc
+        .array(bytesArb(10, 1), { minLength: 1, maxLength: 3 })
+        .map((list) => Uint8Array.from(list.flatMap((b) => [b.length, ...b]))),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+  vendorSpecificInformation: fc.array(
+    rec({
+      enterprise: fc.nat(0xffffffff),
+      data: fc.array(subOptionArb(false), { maxLength: 4 }).map((l) => tlvList.encode(l)),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+};
+
 /** Valid typed values for a named registry option. */
 export function optionValueArbitrary<N extends DhcpOptionName>(name: N): fc.Arbitrary<DhcpOptionValues[N]> {
   const d = DHCP_OPTIONS.find((o) => o.name === name);
   if (d === undefined) throw new Error(`unknown option ${name}`);
-  return valueArbitrary(d.codec as ValueCodec<DhcpOptionValues[N]>);
+  const special = OPTION_OVERRIDES[name] as fc.Arbitrary<DhcpOptionValues[N]> | undefined;
+  return special ?? valueArbitrary(d.codec as ValueCodec<DhcpOptionValues[N]>);
 }
 
 /** Options the message arbitraries do not generate freely: 52 is framing, 53 is set on purpose. */
@@ -201,7 +256,9 @@ export function dhcpOptionArbitrary(options: { maxLength?: number } = {}): fc.Ar
   const registered = DHCP_OPTIONS.filter((d) => !FRAMING.has(d.code));
   const known = fc
     .constantFrom(...registered)
-    .chain((d) => valueArbitrary(d.codec).map((v) => ({ code: d.code, data: d.codec.encode(v as never) })));
+    .chain((d) =>
+      optionValueArbitrary(d.name).map((v) => ({ code: d.code, data: d.codec.encode(v as never) })),
+    );
   const unknownCodes: number[] = [];
   for (let c = 1; c < 255; c++) if (optionByCode(c) === undefined) unknownCodes.push(c);
   const unknown = rec({ code: fc.constantFrom(...unknownCodes), data: bytesArb(options.maxLength ?? 40) });

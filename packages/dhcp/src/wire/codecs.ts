@@ -286,8 +286,12 @@ export const clientIdentifier: ValueCodec<ClientIdentifier> = defineCodec(
   (b): ClientIdentifier => {
     // RFC 2132 §9.14: minimum length 2.
     if (b.length < 2) badBytes('client-id', `length ${b.length} < 2`);
-    // RFC 4361 §6.1: type 255, 4-byte IAID, then a DUID (RFC 8415 §11: at least 2 bytes of type + data).
-    if (b[0] === 255 && b.length >= 7) return { type: 255, iaid: readU32(b, 1), duid: b.slice(5) };
+    // RFC 4361 §6.1: type 255 is always a 4-byte IAID then a DUID (RFC 8415 §11: at least 2 bytes).
+    if (b[0] === 255) {
+      if (b.length < 7)
+        badBytes('client-id', `type 255 (RFC 4361) needs IAID and DUID, got ${b.length} bytes`);
+      return { type: 255, iaid: readU32(b, 1), duid: b.slice(5) };
+    }
     return { type: b[0]!, data: b.slice(1) };
   },
   (v) => {
@@ -298,8 +302,7 @@ export const clientIdentifier: ValueCodec<ClientIdentifier> = defineCodec(
       return 5 + v.duid.length;
     }
     if (v.data.length < 1) badValue('client-id', 'needs at least one byte after the type');
-    if (v.type === 255 && v.data.length >= 6)
-      badValue('client-id', 'type 255 with 6+ bytes is the IAID+DUID form');
+    if (v.type === 255) badValue('client-id', 'type 255 is the RFC 4361 form: give iaid and duid');
     return 1 + v.data.length;
   },
   (v, t, o) => {

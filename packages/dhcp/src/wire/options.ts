@@ -160,6 +160,8 @@ export interface DhcpOptionValues {
   posixTimezone: string;
   tzdbTimezone: string;
   ipv6OnlyPreferred: number;
+  netinfoAddress: string[];
+  netinfoTag: string;
   captivePortal: string;
   autoConfigure: number;
   nameServiceSearch: number[];
@@ -334,6 +336,9 @@ export const DHCP_OPTIONS: readonly DhcpOptionDef[] = Object.freeze([
   def(100, 'posixTimezone', text, 'RFC 4833 §2'),
   def(101, 'tzdbTimezone', text, 'RFC 4833 §2'),
   def(108, 'ipv6OnlyPreferred', u32, 'RFC 8925 §3.1'),
+  // Apple NetInfo, listed by RFC 3679 §3.2 as in use.
+  def(112, 'netinfoAddress', ipv4List, 'RFC 3679 §3.2.2'),
+  def(113, 'netinfoTag', text, 'RFC 3679 §3.2.2'),
   def(114, 'captivePortal', text, 'RFC 8910 §2.1'),
   def(116, 'autoConfigure', u8, 'RFC 2563 §2'),
   def(117, 'nameServiceSearch', u16List, 'RFC 2937 §4'),
@@ -476,7 +481,14 @@ export const RELAY_AGENT_SUBOPTIONS: readonly OptionDef[] = space([
   { code: 9, name: 'vendorSpecific', codec: vendorBlocks, rfc: 'RFC 4243 §3' },
   { code: 10, name: 'flags', codec: u8, rfc: 'RFC 5010 §4' },
   { code: 11, name: 'serverIdentifierOverride', codec: ipv4, rfc: 'RFC 5107 §4' },
-  { code: 12, name: 'relaySourcePort', codec: bytes, rfc: 'RFC 8357 §5.1' },
+  { code: 12, name: 'relayId', codec: bytes, rfc: 'RFC 6925 §3' },
+  { code: 13, name: 'accessTechnologyType', codec: u16, rfc: 'RFC 7839 §3.1' },
+  { code: 14, name: 'accessNetworkName', codec: text, rfc: 'RFC 7839 §3.2' },
+  { code: 15, name: 'accessPointName', codec: text, rfc: 'RFC 7839 §3.3' },
+  { code: 16, name: 'accessPointBssid', codec: bytes, rfc: 'RFC 7839 §3.4' },
+  { code: 17, name: 'operatorId', codec: bytes, rfc: 'RFC 7839 §3.5' },
+  { code: 18, name: 'operatorRealm', codec: text, rfc: 'RFC 7839 §3.6' },
+  { code: 19, name: 'relaySourcePort', codec: bytes, rfc: 'RFC 8357 §5.1' },
   { code: 151, name: 'virtualSubnetSelection', codec: bytes, rfc: 'RFC 6607 §3.2' },
   { code: 152, name: 'virtualSubnetSelectionControl', codec: bytes, rfc: 'RFC 6607 §3.3' },
 ] as OptionDef[]);
@@ -493,6 +505,13 @@ export interface RelayAgentSubOptionValues {
   vendorSpecific: VendorBlock[];
   flags: number;
   serverIdentifierOverride: string;
+  relayId: Uint8Array;
+  accessTechnologyType: number;
+  accessNetworkName: string;
+  accessPointName: string;
+  accessPointBssid: Uint8Array;
+  operatorId: Uint8Array;
+  operatorRealm: string;
   relaySourcePort: Uint8Array;
   virtualSubnetSelection: Uint8Array;
   virtualSubnetSelectionControl: Uint8Array;

@@ -46,10 +46,20 @@ export async function startCapture(lab: Lab, options: CaptureOptions = {}): Prom
     },
   );
   await daemon.waitForOutput(/Capturing on/, 20_000);
+  // dumpcap announces itself a moment before its socket sees frames: without this pause the first
+  // frame of a test (measured: an RRQ sent right after) can be missing from the file.
+  await new Promise((r) => setTimeout(r, 1000));
   return {
     path,
     daemon,
     async stop() {
+      if (!daemon.exitStatus) {
+        // Let frames in flight reach dumpcap, then SIGINT tshark alone: it asks dumpcap to drain and close
+        // the file. (SIGINT to the whole group makes dumpcap drop what it had not written yet.)
+        await new Promise((r) => setTimeout(r, 300));
+        daemon.signal('SIGINT');
+        await Promise.race([daemon.exited, new Promise((r) => setTimeout(r, 10_000))]);
+      }
       await daemon.stop();
       return path;
     },

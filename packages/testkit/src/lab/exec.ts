@@ -176,6 +176,8 @@ export interface Daemon {
    * Rejects with `LAB_ERR_TIMEOUT` after `timeoutMs`, or `LAB_ERR_EXITED` if the process exits first.
    */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** Sends `signal` to the leader only (not its group); false when it has already exited. */
+  signal(signal: NodeJS.Signals): boolean;
   /** SIGTERM to the process group, SIGKILL after `killTimeoutMs`; resolves once the leader has exited. */
   stop(): Promise<DaemonExit>;
 }
@@ -295,6 +297,15 @@ export function spawnDaemon(cmd: string, args: readonly string[], options: Daemo
         };
         if (!check()) listeners.add(listener);
       });
+    },
+    signal(signal: NodeJS.Signals): boolean {
+      if (exitStatus || child.pid === undefined) return false;
+      try {
+        process.kill(child.pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
     },
     async stop(): Promise<DaemonExit> {
       if (exitStatus) {

@@ -38,3 +38,63 @@ export {
   type MissingLoader,
   requiredLoaderTargets,
 } from './loaders/discover.js';
+export { PxekitError, type PxekitErrorCode } from './errors.js';
+export {
+  type BootEvent,
+  type BootEventBody,
+  type BootEventInput,
+  type BootEventType,
+  BootTimeline,
+  formatEvent,
+  type HostActivity,
+  type TimelineOptions,
+  type TimelineQuery,
+} from './events.js';
+export { Counter, Gauge, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './metrics.js';
+export { type HostBootState, type HostStateRecord, HostStateStore } from './state.js';
+export { compileTemplate, Template, type TemplateProblem, type TemplateScope } from './templates.js';
+export {
+  defaultHostName,
+  findHost,
+  hostScope,
+  installedPath,
+  ipxeScriptPath,
+  kickstartPath,
+  type ScopeOptions,
+  type ServerEndpoints,
+  serverEndpoints,
+} from './boot/context.js';
+export {
+  archName,
+  type BootDecision,
+  type ClientFacts,
+  classifyClient,
+  type DecideOptions,
+  decideBoot,
+  type FirmwareClass,
+} from './boot/decision.js';
+export {
+  type FileRef,
+  fileRef,
+  type MenuRenderer,
+  type RenderTarget,
+  type ResolvedEntry,
+  type ResolvedMenu,
+  type ResolveOptions,
+  resolveMenu,
+} from './render/menu.js';
+export { grubRenderer, ipxeRenderer, pxelinuxRenderer, RENDERERS } from './render/formats.js';
+export { type FileReader, KickstartTemplates, type RenderedKickstart } from './kickstarts.js';
+export { type BootFile, BootFiles, type BootFilesOptions } from './bootfiles.js';
+export {
+  type BodySource,
+  contentTypeFor,
+  etagFor,
+  jailPath,
+  openJailedFile,
+  parseRange,
+  type RangeResult,
+  sendBody,
+  type ServeResult,
+} from './http/static.js';
+export { HttpService, type HttpServiceOptions, type LeaseView } from './http/service.js';

@@ -57,7 +57,24 @@ interface OptionTable {
   readonly registered: readonly (readonly [string, OptionSpec])[];
 }
 
+/** Option tables per spec list and version. Specs are frozen registry data, so caching by identity is safe. */
+const TABLES = new WeakMap<readonly OptionSpec[], Map<string, OptionTable>>();
+
 function table(specs: readonly OptionSpec[], version: KickstartVersion): OptionTable {
+  let byVersion = TABLES.get(specs);
+  if (byVersion === undefined) {
+    byVersion = new Map();
+    TABLES.set(specs, byVersion);
+  }
+  let t = byVersion.get(version.name);
+  if (t === undefined) {
+    t = buildTable(specs, version);
+    byVersion.set(version.name, t);
+  }
+  return t;
+}
+
+function buildTable(specs: readonly OptionSpec[], version: KickstartVersion): OptionTable {
   const all = new Map<string, OptionSpec>();
   const registered: [string, OptionSpec][] = [];
   for (const s of specs) {

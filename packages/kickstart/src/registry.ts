@@ -823,14 +823,11 @@ const SECTION_MAP: ReadonlyMap<string, SectionSpec> = new Map(SECTIONS.map((s) =
 
 /** Looks a command up by its exact (case-sensitive) name. */
 export function getCommand(name: string): CommandSpec | undefined {
-  const spec = COMMAND_MAP.get(name);
-  if (spec?.name === 'partition') {
-    // `partition` is the same command as `part` (same object, same options).
-    const part = COMMAND_MAP.get('part')!;
-    return { ...part, name: 'partition' };
-  }
-  return spec;
+  return name === 'partition' ? PARTITION : COMMAND_MAP.get(name);
 }
+
+/** `partition` is the same command as `part` (same object, same options). */
+const PARTITION: CommandSpec = Object.freeze({ ...COMMAND_MAP.get('part')!, name: 'partition' });
 
 /** Looks a section up by its tag with the percent sign (`%post`). */
 export function getSection(name: string): SectionSpec | undefined {

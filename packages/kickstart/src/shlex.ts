@@ -46,6 +46,9 @@ export interface SplitResult {
   readonly problem: LexProblem | null;
 }
 
+/** Characters that end a plain run inside a word: whitespace, `#`, quotes, backslash. */
+const SPECIAL: ReadonlySet<number> = new Set([0x20, 0x09, 0x0d, 0x0a, 0x23, 0x27, 0x22, 0x5c]);
+
 const isWs = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 
 /**
@@ -123,8 +126,11 @@ export function splitWords(line: string): SplitResult {
         i += 2;
         continue;
       }
-      value += ch;
-      i++;
+      // Plain run: copy it in one slice instead of character by character.
+      let j = i + 1;
+      while (j < n && !SPECIAL.has(line.charCodeAt(j))) j++;
+      value += line.slice(i, j);
+      i = j;
     }
     tokens.push({ value, start, end: i, quoted });
   }

@@ -64,8 +64,15 @@ export function formatValue(v: unknown): string {
 }
 
 /** Value text for options whose generic form would hide meaning. */
-function formatOptionValue(code: number, value: unknown, msg: DhcpMessage): string {
+function formatOptionValue(code: number, type: string, value: unknown, msg: DhcpMessage): string {
+  // Addresses print bare, as tshark and dnsmasq show them.
+  if (type === 'ipv4') return value as string;
+  if (type === 'ipv4[]') return (value as string[]).join(', ');
+  if (type === 'ipv4-pair[]') return (value as [string, string][]).map((p) => `${p[0]} ${p[1]}`).join(', ');
   switch (code) {
+    case 82:
+    case 175:
+      return `${(value as unknown[]).length} sub-options`;
     case 53:
       return `${messageTypeName(value as number)} (${value})`;
     case 55:
@@ -182,7 +189,7 @@ export function formatDhcpMessage(msg: DhcpMessage, opts: FormatOptions = {}): s
       lines.push(`${head}: ${toHex(o.data, ':')} (malformed: ${(e as Error).message})`);
       continue;
     }
-    lines.push(`${head}: ${formatOptionValue(o.code, value, msg)}`);
+    lines.push(`${head}: ${formatOptionValue(o.code, d.codec.type, value, msg)}`);
     const sub = subOptionSpace(o.code, msg);
     if (sub !== undefined) {
       try {
@@ -201,8 +208,9 @@ export function formatDhcpMessage(msg: DhcpMessage, opts: FormatOptions = {}): s
         const c = tokens[i]!;
         parts.push(c === 0 ? `pad×${tokens[i + 1]}` : c === 255 ? 'end' : `${c}[${tokens[i + 1]}]`);
       }
-      const t = typeof tail === 'number' ? `${tail} zero bytes` : `${tail.length} bytes ${toHex(tail)}`;
-      lines.push(`  wire ${name}: ${parts.join(' ')} then ${t}`);
+      const t =
+        typeof tail === 'number' ? (tail === 0 ? '' : `, then ${tail} zero bytes`) : `, then ${toHex(tail)}`;
+      lines.push(`  wire ${name}: ${parts.join(' ')}${t}`);
     };
     region('options', layout.options);
     region('file', layout.file);

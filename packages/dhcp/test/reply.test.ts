@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { pxeClientArbitrary } from '../src/arbitraries/index.js';
+import fc from 'fast-check';
+import {
+  DHCP_ERROR_CODES,
+  DhcpError,
+  createDhcpMessage,
+  decodeDhcpMessage,
+  encodeDhcpReply,
+  getOption,
+  getOptionData,
+  option,
+  orderReplyOptions,
+  replySizeLimit,
+} from '../src/index.js';
+
+const request = createDhcpMessage({
+  chaddr: '52:54:00:12:34:56',
+  options: [option('messageType', 1), option('parameterRequestList', [1, 3, 6, 15, 67, 66])],
+});
+
+const offer = createDhcpMessage({
+  op: 2,
+  yiaddr: '10.0.0.5',
+  chaddr: '52:54:00:12:34:56',
+  options: [
+    option('relayAgentInformation', [{ code: 1, data: Uint8Array.of(1) }]),
+    option('domainName', 'lab.example'),
+    option('router', ['10.0.0.1']),
+    option('ipAddressLeaseTime', 3600),
+    option('hostName', 'h1'),
+    option('subnetMask', '255.255.255.0'),
+    option('serverIdentifier', '10.0.0.1'),
+    option('messageType', 2),
+  ],
+});
+
+describe('reply encoding rules', () => {
+  it('53, 54, 51 first, then PRL order, then the rest, 82 last', () => {
+    const r = encodeDhcpReply(offer, { request });
+    expect(r.order).toEqual([53, 54, 51, 1, 3, 15, 12, 82]);
+    expect(decodeDhcpMessage(r.bytes).options.map((o) => o.code)).toEqual([53, 54, 51, 1, 3, 15, 12, 82]);
+    expect(r.bytes.length).toBe(300);
+    expect(r.omitted).toEqual([]);
+  });
+  it('END exactly once in the options field', () => {
+    const b = encodeDhcpReply(offer, { request }).bytes;
+    const m = decodeDhcpMessage(b);
+    expect(m.layout!.options.tokens.filter((_, i, t) => i % 2 === 0 && t[i] === 255)).toHaveLength(1);
+  });
+  it('size limit: 576 by default, the client 57 when larger, never below 576', () => {
+    expect(replySizeLimit(undefined)).toBe(576);
+    expect(replySizeLimit({ ...request, options: [option('maxMessageSize', 1500)] })).toBe(1500);
+    expect(replySizeLimit({ ...request, options: [option('maxMessageSize', 300)] })).toBe(576);
+  });
+  it('spills into file then sname with option 52 when the options field is full (RFC 2131 §4.1)', () => {
+    const big = {
+      ...offer,
+      options: [...offer.options, option('vendorSpecific', new Uint8Array(320).fill(1))],
+    };
+    const r = encodeDhcpReply(big, { request });
+    expect(r.bytes.length).toBeLessThanOrEqual(548);
+    const m = decodeDhcpMessage(r.bytes);
+    expect(getOption(m, 'optionOverload')).toBeGreaterThan(0);
+    expect(getOptionData(m, 43)).toEqual(new Uint8Array(320).fill(1));
+    expect(m.options.map((o) => o.code).at(-1)).toBe(82);
+  });
+  it('does not spill into a file field that holds a boot file name', () => {
+    const big = {
+      ...offer,
+      file: 'pxelinux.0',
+      sname: 'boot',
+      options: [...offer.options, option('vendorSpecific', new Uint8Array(320).fill(1))],
+    };
+    const r = encodeDhcpReply(big, { request });
+    expect(r.omitted).toEqual([43]);
+    const m = decodeDhcpMessage(r.bytes);
+    expect([m.file, m.sname]).toEqual(['pxelinux.0', 'boot']);
+  });
+  it('leaves out unrequested options before requested ones; a larger 57 keeps them', () => {
+    const opts = [
+      ...offer.options,
+      option('rootPath', 'x'.repeat(250)),
+      option('bootFileName', 'y'.repeat(250)),
+    ];
+    const big = { ...offer, file: 'f', sname: 's', options: opts };
+    expect(encodeDhcpReply(big, { request }).omitted).toEqual([17]);
+    expect(encodeDhcpReply(big, { request, maxMessageSize: 1500 }).omitted).toEqual([]);
+  });
+  it('throws DHCP_ERR_TOO_LARGE when mandatory options alone do not fit', () => {
+    const huge = {
+      ...offer,
+      file: 'f',
+      sname: 's',
+      options: [
+        option('messageType', 2),
+        option('message', 'm'.repeat(255)),
+        { code: 82, data: new Uint8Array(600) },
+      ],
+    };
+    let e: unknown;
+    try {
+      encodeDhcpReply(huge, { request, mandatory: [53, 56] });
+    } catch (err) {
+      e = err;
+    }
+    expect(e).toBeInstanceOf(DhcpError);
+    expect((e as DhcpError).code).toBe(DHCP_ERROR_CODES.TOO_LARGE);
+  });
+  it('drops a stray option 52 (overload is the encoder’s business)', () => {
+    expect(
+      orderReplyOptions([option('optionOverload', 3), option('messageType', 2)]).map((o) => o.code),
+    ).toEqual([53]);
+  });
+  it('every reply to a PXE client fits its limit and decodes back with every kept option', () => {
+    fc.assert(
+      fc.property(pxeClientArbitrary(), fc.nat(900), (req, extra) => {
+        const reply = {
+          ...offer,
+          options: [...offer.options, option('vendorSpecific', new Uint8Array(extra))],
+        };
+        const r = encodeDhcpReply(reply, { request: req });
+        expect(r.bytes.length).toBeLessThanOrEqual(replySizeLimit(req) - 28);
+        const back = decodeDhcpMessage(r.bytes).options.map((o) => o.code);
+        expect(back.filter((c) => c !== 52)).toEqual(r.order);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -180,3 +180,45 @@ hosts:
     ]);
   });
 });
+
+describe('loadConfig: DHCP options are checked against the @pxekit/dhcp registry', () => {
+  const subnet = (options: string) => `
+dhcp:
+  mode: authoritative
+  subnets:
+    - subnet: 10.0.0.0/24
+      options:
+${options}
+`;
+
+  it('encodes known options by name and by code, and raw hex for unknown codes', () => {
+    const c = ok(subnet('        ntpServers: 10.0.0.1\n        2: -18000\n        224: "01:02:ff"'));
+    if (c.dhcp.mode !== 'authoritative') throw new Error('mode');
+    expect(c.dhcp.subnets[0]?.options.map((o) => [o.key, o.code, [...o.data]])).toEqual([
+      ['ntpServers', 42, [10, 0, 0, 1]],
+      ['2', 2, [0xff, 0xff, 0xb9, 0xb0]],
+      ['224', 224, [1, 2, 255]],
+    ]);
+  });
+
+  it('rejects unknown names, bad values and options pxekit sets itself', () => {
+    const all = issues(
+      subnet(
+        '        ntpServer: 10.0.0.1\n        ntpServers: banana\n        routers: 10.0.0.1\n        3: 10.0.0.1\n        250: "zz"',
+      ),
+    );
+    expect(all).toEqual([
+      expect.stringMatching(
+        /:7:20: error dhcp\.subnets\[0\]\.options\.ntpServer: unknown DHCP option "ntpServer"; did you mean "ntpServers"\?/,
+      ),
+      expect.stringMatching(
+        /:8:21: error dhcp\.subnets\[0\]\.options\.ntpServers: ntpServers: .* \(expected a value of type ipv4\[\]\)$/,
+      ),
+      expect.stringMatching(
+        /:9:18: error dhcp\.subnets\[0\]\.options\.routers: unknown DHCP option "routers"; did you mean "router"\?/,
+      ),
+      '/etc/pxekit/pxekit.yaml:10:12: error dhcp.subnets[0].options.3: option 3 (router) is set from routers, not here',
+      '/etc/pxekit/pxekit.yaml:11:14: error dhcp.subnets[0].options.250: option 250 is not in the registry, so its value must be hex bytes (expected hex bytes like 01:02:0a)',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { DHCP_OPTIONS, type DhcpOptionName, type OptionDef, optionByCode, optionByName } from '@pxekit/dhcp';
 import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
 import { LOADERS_FOR_ARCH } from '../loaders/discover.js';
@@ -32,6 +33,7 @@ import {
   record,
   scalarOrMap,
   str,
+  suggest,
 } from './schema.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -165,7 +167,7 @@ const schema = obj(
               nextServer: field(ipv4),
               options: field(
                 record(optionValue, {
-                  keyPattern: /^([a-z][a-z0-9-]*|[0-9]{1,3})$/,
+                  keyPattern: /^([a-z][A-Za-z0-9]*|[0-9]{1,3})$/,
                   keyName: 'an option name or code',
                 }),
               ),
@@ -333,7 +335,7 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
     }
     dhcp = { mode: 'proxy', port: d.port ?? 67, proxyPort: d.proxyPort ?? 4011 };
   } else {
-    const subnets: SubnetConfig[] = (d.subnets ?? []).map((s) => ({
+    const subnets: SubnetConfig[] = (d.subnets ?? []).map((s, i) => ({
       network: s.subnet.network,
       prefix: s.subnet.prefix,
       ranges: s.ranges ?? [],
@@ -343,7 +345,16 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
       leaseTime: s.leaseTime ?? 43200,
       maxLeaseTime: s.maxLeaseTime ?? Math.max(86400, s.leaseTime ?? 0),
       ...(s.nextServer === undefined ? {} : { nextServer: s.nextServer }),
-      options: each(s.options).map(([key, value]) => ({ key, value })),
+      options: each(s.options).flatMap(([key, value]) => {
+        const o = checkOption(
+          key,
+          value,
+          ctx,
+          at('dhcp', 'subnets', i, 'options', key),
+          `dhcp.subnets[${i}].options.${key}`,
+        );
+        return o === undefined ? [] : [o];
+      }),
     }));
     if (subnets.length === 0) {
       ctx.report(
@@ -595,6 +606,106 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
     },
   };
   return { ok: true, config, warnings: ctx.issues };
+}
+
+/** Options pxekit fills in itself, and the config key that sets each instead. */
+const OWN_OPTIONS: ReadonlyMap<number, string> = new Map([
+  [1, 'the subnet prefix'],
+  [3, 'routers'],
+  [6, 'dns'],
+  [15, 'domain'],
+  [51, 'leaseTime'],
+  [53, 'the DHCP engine'],
+  [54, 'the DHCP engine'],
+  [58, 'leaseTime'],
+  [59, 'leaseTime'],
+  [43, 'the boot decision'],
+  [60, 'the boot decision'],
+  [66, 'the boot decision'],
+  [67, 'the boot decision'],
+]);
+
+function checkOption(
+  key: string,
+  value: DhcpOptionSetting['value'],
+  ctx: DecodeContext,
+  node: Node | undefined,
+  path: string,
+): DhcpOptionSetting | undefined {
+  let def: OptionDef | undefined;
+  let code: number;
+  if (/^[0-9]+$/.test(key)) {
+    code = Number(key);
+    if (code < 1 || code > 254) {
+      ctx.report(
+        node,
+        path,
+        'PXEKIT_CONFIG_VALUE',
+        `option code ${code} is out of range`,
+        'a code from 1 to 254',
+      );
+      return undefined;
+    }
+    def = optionByCode(code);
+  } else {
+    try {
+      def = optionByName(key as DhcpOptionName);
+    } catch {
+      const hint = suggest(
+        key,
+        DHCP_OPTIONS.map((o) => o.name),
+      );
+      ctx.report(
+        node,
+        path,
+        'PXEKIT_CONFIG_UNKNOWN_KEY',
+        `unknown DHCP option ${JSON.stringify(key)}${hint === undefined ? '' : `; did you mean ${JSON.stringify(hint)}?`}`,
+        'an option name from @pxekit/dhcp (camelCase) or a code',
+      );
+      return undefined;
+    }
+    code = def.code;
+  }
+  const own = OWN_OPTIONS.get(code);
+  if (own !== undefined) {
+    ctx.report(
+      node,
+      path,
+      'PXEKIT_CONFIG_CONFLICT',
+      `option ${code}${def === undefined ? '' : ` (${def.name})`} is set from ${own}, not here`,
+    );
+    return undefined;
+  }
+  if (def === undefined) {
+    // An option the registry does not know: its bytes, written as hex.
+    const hex = typeof value === 'string' ? value.replace(/[:\s]/g, '') : '';
+    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) {
+      ctx.report(
+        node,
+        path,
+        'PXEKIT_CONFIG_VALUE',
+        `option ${code} is not in the registry, so its value must be hex bytes`,
+        'hex bytes like 01:02:0a',
+      );
+      return undefined;
+    }
+    return { key, code, value, data: Uint8Array.from(hex.match(/../g)!.map((h) => Number.parseInt(h, 16))) };
+  }
+  const codecType = def.codec.type;
+  const v = codecType.endsWith('[]') && !Array.isArray(value) ? [value] : value;
+  try {
+    const data = (def.codec as { encode(value: unknown): Uint8Array }).encode(v);
+    return { key, code, value, data };
+  } catch (e) {
+    ctx.report(
+      node,
+      path,
+      'PXEKIT_CONFIG_VALUE',
+      `${def.name}: ${(e as Error).message}`,
+      `a value of type ${codecType}`,
+    );
+    return undefined;
+  }
 }
 
 function each<T>(m: ReadonlyMap<string, T> | undefined): [string, T][] {

@@ -60,11 +60,17 @@ export interface AddressRange {
   readonly end: string;
 }
 
-/** One DHCP option set by the user, by RFC name or by code. Checked against the dhcp option table. */
+/**
+ * One DHCP option set by the user, by its @pxekit/dhcp registry name (`ntpServers`) or by code (`42`).
+ * Checked and encoded against the registry when the config is loaded.
+ */
 export interface DhcpOptionSetting {
-  /** The key as written: a name (`ntp-servers`) or a code (`42`). */
+  /** The key as written. */
   readonly key: string;
+  readonly code: number;
   readonly value: string | number | boolean | readonly (string | number)[];
+  /** The option's encoded value bytes (without code and length). */
+  readonly data: Uint8Array;
 }
 
 export interface SubnetConfig {

@@ -25,8 +25,13 @@ export interface EditOptions {
   readonly version?: KickstartVersion | string;
 }
 
-const versionOf = (o: EditOptions): KickstartVersion =>
-  o.version === undefined ? DEFAULT_VERSION : (toVersion(o.version) ?? DEFAULT_VERSION);
+function versionOf(o: EditOptions): KickstartVersion {
+  if (o.version === undefined) return DEFAULT_VERSION;
+  const v = toVersion(o.version);
+  if (v === null)
+    throw new KickstartError('KS_ERR_UNKNOWN_VERSION', `unsupported version ${String(o.version)}`);
+  return v;
+}
 
 /** Mutable line list with insertion that respects a missing final newline. */
 class LineBuffer {

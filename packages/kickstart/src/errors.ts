@@ -8,7 +8,7 @@ export type KickstartErrorCode =
   | 'KS_ERR_UNREPRESENTABLE'
   /** An edit named a line that is not a command of the expected kind. */
   | 'KS_ERR_NO_SUCH_LINE'
-  /** A version name the registry does not support. */
+  /** A caller-supplied version name the registry does not support (`interpretKickstart`, edits). */
   | 'KS_ERR_UNKNOWN_VERSION'
   /** A command or section name the builder does not know. */
   | 'KS_ERR_UNKNOWN_NAME'

@@ -10,6 +10,7 @@
  */
 import { commaSplit, parseArgs } from './args.js';
 import { type KickstartDocument, type SectionNode, walkNodes } from './cst.js';
+import { KickstartError } from './errors.js';
 import { lifeIn } from './life.js';
 import { type PackageItem, parsePackageLine } from './packages.js';
 import { commandObject, getCommand, getSection } from './registry.js';
@@ -131,8 +132,15 @@ function bodyText(doc: KickstartDocument, s: SectionNode): string {
  */
 export function interpretKickstart(doc: KickstartDocument, options: InterpretOptions = {}): KickstartModel {
   let version = DEFAULT_VERSION;
-  if (options.version !== undefined) version = toVersion(options.version) ?? DEFAULT_VERSION;
-  else {
+  if (options.version !== undefined) {
+    const v = toVersion(options.version);
+    if (v === null)
+      throw new KickstartError(
+        'KS_ERR_UNKNOWN_VERSION',
+        `unsupported version ${String(typeof options.version === 'string' ? options.version : options.version.name)}`,
+      );
+    version = v;
+  } else {
     const w = versionComment(doc);
     if (w !== null) version = parseVersion(w) ?? DEFAULT_VERSION;
   }

@@ -179,7 +179,7 @@ describe('server: files from the root', () => {
     const p = await peer();
     p.send(rrq('text.txt', [], 'NETASCII'), port);
     const m = await p.recv();
-    expect(new TextDecoder().decode((m?.packet as { data: Uint8Array }).data)).toBe(
+    expect(new TextDecoder().decode((m!.packet as { data: Uint8Array }).data)).toBe(
       'line one\r\nline two\r\0\r\n',
     );
     expect(new TextDecoder().decode(await client.get('text.txt', { mode: 'netascii' }))).toBe(

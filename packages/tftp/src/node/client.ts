@@ -217,7 +217,6 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
       });
     });
     socket.on('error', () => {});
-    socket.unref();
 
     let bytes = 0;
     let total = direction === 'put' ? upload?.size : undefined;
@@ -243,6 +242,8 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
           },
           onRead: () => feed?.(),
           onDone: (r) => {
+            // Lingering for a repeated final DATA must not keep the process alive.
+            socket.unref();
             if (direction === 'put') {
               bytes = r.stats.bytes;
               progress();

@@ -75,6 +75,8 @@ export {
   type DhcpOptionName,
   type DhcpOptionValues,
   IPXE_SUBOPTIONS,
+  type IpxeSubOptionValues,
+  type SubOptionSpace,
   type OptionDef,
   PXE_SUBOPTIONS,
   type PxeSubOptionValues,

@@ -9,6 +9,7 @@ import {
   formatDhcpMessage,
   fromHex,
   option,
+  readSubOption,
   subOption,
 } from '../src/index.js';
 
@@ -80,5 +81,15 @@ describe('formatDhcpMessage', () => {
     const { message } = decodeDhcpMessageTolerant(b);
     expect(formatDhcpMessage(message!)).toContain('BOOTP xid 0x00000000 from 00:00:00:00:00:00\n');
     expect(formatDhcpMessage(message!)).toContain('(no DHCP magic cookie: BOOTP vendor area kept raw)');
+  });
+});
+
+describe('typed sub-options', () => {
+  it('reads PXE sub-options back by name', () => {
+    const list = encapsulated.decode(
+      encapsulated.encode([subOption(PXE_SUBOPTIONS, 'bootItem', { type: 3, layer: 0 })]),
+    );
+    expect(readSubOption(list, PXE_SUBOPTIONS, 'bootItem')).toEqual({ type: 3, layer: 0 });
+    expect(readSubOption(list, PXE_SUBOPTIONS, 'discoveryControl')).toBeUndefined();
   });
 });

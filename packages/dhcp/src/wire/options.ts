@@ -424,13 +424,19 @@ export function optionName(code: number): string {
   return BY_CODE[code]?.name ?? `unknown(${code})`;
 }
 
+/**
+ * A sub-option space: a frozen table like DHCP_OPTIONS. `V` (never present at run time) maps each name to
+ * its value type, so `subOption` and `readSubOption` are typed.
+ */
+export type SubOptionSpace<V> = readonly OptionDef[] & { readonly __values?: V };
+
 /** Builds a sub-option space table. */
-function space(entries: OptionDef[]): readonly OptionDef[] {
+function space<V>(entries: OptionDef[]): SubOptionSpace<V> {
   return Object.freeze(entries.map((e) => Object.freeze(e)));
 }
 
 /** PXE 2.1 vendor sub-options (in 43 when 60 starts with "PXEClient"). PXE Specification 2.1 §2.4.5, table 2-1. */
-export const PXE_SUBOPTIONS: readonly OptionDef[] = space([
+export const PXE_SUBOPTIONS: SubOptionSpace<PxeSubOptionValues> = space([
   { code: 1, name: 'mtftpIp', codec: ipv4, rfc: 'PXE 2.1 §2.4.5 (PXE_MTFTP_IP)' },
   { code: 2, name: 'mtftpClientPort', codec: u16, rfc: 'PXE 2.1 §2.4.5 (PXE_MTFTP_CPORT)' },
   { code: 3, name: 'mtftpServerPort', codec: u16, rfc: 'PXE 2.1 §2.4.5 (PXE_MTFTP_SPORT)' },
@@ -470,7 +476,7 @@ export interface PxeSubOptionValues {
 }
 
 /** Relay agent information sub-options (option 82). */
-export const RELAY_AGENT_SUBOPTIONS: readonly OptionDef[] = space([
+export const RELAY_AGENT_SUBOPTIONS: SubOptionSpace<RelayAgentSubOptionValues> = space([
   { code: 1, name: 'circuitId', codec: bytes, rfc: 'RFC 3046 §3.1' },
   { code: 2, name: 'remoteId', codec: bytes, rfc: 'RFC 3046 §3.2' },
   { code: 4, name: 'docsisDeviceClass', codec: u32, rfc: 'RFC 3256 §3' },
@@ -517,11 +523,46 @@ export interface RelayAgentSubOptionValues {
   virtualSubnetSelectionControl: Uint8Array;
 }
 
+/** Value types of iPXE's encapsulated options. */
+export interface IpxeSubOptionValues {
+  priority: number;
+  keepSan: number;
+  skipSanBoot: number;
+  pxeext: number;
+  iscsi: number;
+  aoe: number;
+  http: number;
+  https: number;
+  tftp: number;
+  ftp: number;
+  dns: number;
+  bzimage: number;
+  multiboot: number;
+  slam: number;
+  srp: number;
+  nbi: number;
+  pxe: number;
+  elf: number;
+  comboot: number;
+  efi: number;
+  fcoe: number;
+  vlan: number;
+  menu: number;
+  sdi: number;
+  nfs: number;
+  busId: Uint8Array;
+  username: string;
+  password: string;
+  reverseUsername: string;
+  reversePassword: string;
+  version: Uint8Array;
+}
+
 /**
  * iPXE's encapsulated options (175). Feature flags (16..41) are one byte, 1 = the build has the feature.
  * Source: iPXE's `include/ipxe/dhcp.h` as documented at ipxe.org/cfg.
  */
-export const IPXE_SUBOPTIONS: readonly OptionDef[] = space([
+export const IPXE_SUBOPTIONS: SubOptionSpace<IpxeSubOptionValues> = space([
   { code: 1, name: 'priority', codec: u8, rfc: 'iPXE DHCP_EB_PRIORITY' },
   { code: 8, name: 'keepSan', codec: u8, rfc: 'iPXE DHCP_EB_KEEP_SAN' },
   { code: 9, name: 'skipSanBoot', codec: u8, rfc: 'iPXE DHCP_EB_SKIP_SAN_BOOT' },
@@ -567,11 +608,11 @@ export function subOptionByCode(spaceTable: readonly OptionDef[], code: number):
  *
  * @example
  * const pxe = encapsulated.decode(getOption(offer, 'vendorSpecific')!);
- * readSubOption<PxeSubOptionValues, 'discoveryControl'>(pxe, PXE_SUBOPTIONS, 'discoveryControl'); // 8
+ * readSubOption(pxe, PXE_SUBOPTIONS, 'discoveryControl'); // 8
  */
 export function readSubOption<V, K extends keyof V & string>(
   list: readonly SubOption[],
-  spaceTable: readonly OptionDef[],
+  spaceTable: SubOptionSpace<V>,
   name: K,
 ): V[K] | undefined {
   const d = spaceTable.find((e) => e.name === name);
@@ -583,7 +624,7 @@ export function readSubOption<V, K extends keyof V & string>(
 
 /** Builds a sub-option from a name and a typed value. */
 export function subOption<V, K extends keyof V & string>(
-  spaceTable: readonly OptionDef[],
+  spaceTable: SubOptionSpace<V>,
   name: K,
   value: V[K],
 ): SubOption {

@@ -98,3 +98,4 @@ export {
   type ServeResult,
 } from './http/static.js';
 export { HttpService, type HttpServiceOptions, type LeaseView } from './http/service.js';
+export { type ImportNote, type ImportResult, importDhcpdConf } from './import/dhcpd.js';

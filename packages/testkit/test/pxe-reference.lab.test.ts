@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BOOT_FILE_PACKAGES,
@@ -29,7 +29,7 @@ const status = await labStatus({
 });
 
 async function bootServer(lab: Lab, tftpRoot: string): Promise<Daemon> {
-  return startDnsmasq(lab, { tftpRoot, bootFile: 'pxelinux.0' });
+  return startDnsmasq(lab, { tftpRoot, bootFile: { bios: 'pxelinux.0', efi64: 'efi64/syslinux.efi' } });
 }
 
 describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', status), () => {
@@ -53,11 +53,21 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', sta
     ] as const) {
       copyFileSync(bootFile(file), `${tftp}/${name}`);
     }
+    // syslinux.efi looks for ldlinux.e64, its modules and pxelinux.cfg/ beside itself.
+    mkdirSync(`${tftp}/efi64/pxelinux.cfg`, { recursive: true });
+    for (const [name, file] of [
+      ['syslinux.efi', 'syslinuxEfi'],
+      ['ldlinux.e64', 'ldlinuxE64'],
+      ['menu.c32', 'menuE64'],
+      ['libutil.c32', 'libutilE64'],
+      ['libcom32.c32', 'libcom32E64'],
+    ] as const) {
+      copyFileSync(bootFile(file), `${tftp}/efi64/${name}`);
+    }
     const initramfs = buildInitramfs(['e1000', 'virtio']);
     copyFileSync(initramfs.kernel, `${tftp}/vmlinuz`);
     writeFileSync(`${tftp}/initrd.img`, initramfs.bytes);
-    writeFileSync(
-      `${tftp}/pxelinux.cfg/default`,
+    const menu = (prefix: string): string =>
       [
         'SERIAL 0 115200',
         'UI menu.c32',
@@ -66,12 +76,16 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', sta
         'DEFAULT guest',
         'LABEL guest',
         '  MENU LABEL lab guest',
-        '  KERNEL vmlinuz',
-        '  INITRD initrd.img',
+        `  KERNEL ${prefix}vmlinuz`,
+        `  INITRD ${prefix}initrd.img`,
         `  APPEND console=ttyS0,115200 quiet panic=-1 pxekit.token=${token} pxekit.url=http://${lab.serverIp}/hello.txt`,
         '',
-      ].join('\n'),
-    );
+      ].join('\n');
+    writeFileSync(`${tftp}/pxelinux.cfg/default`, menu(''));
+    // syslinux.efi resolves every path, even "/x", below its own directory: give it the same files.
+    writeFileSync(`${tftp}/efi64/pxelinux.cfg/default`, menu(''));
+    linkSync(`${tftp}/vmlinuz`, `${tftp}/efi64/vmlinuz`);
+    linkSync(`${tftp}/initrd.img`, `${tftp}/efi64/initrd.img`);
     const http = dir.join('http');
     mkdirSync(http);
     writeFileSync(`${http}/hello.txt`, body);
@@ -106,6 +120,24 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', sta
       expect(server.output).toMatch(/sent .*pxelinux\.0/);
       expect(server.output).toMatch(/sent .*pxelinux\.cfg\/default/);
       expect(server.output).toMatch(/sent .*initrd\.img/);
+    } catch (err) {
+      console.log(`--- serial\n${vm.serial.slice(-4000)}\n--- server\n${server.output.slice(-4000)}`);
+      throw err;
+    } finally {
+      await vm.stop();
+    }
+  });
+
+  it('UEFI: OVMF PXE (virtio) -> syslinux.efi -> menu -> kernel + initramfs prints the token', async () => {
+    const vm = await startVm(lab, { firmware: 'uefi', nic: 'virtio', ovmfPxe: true });
+    try {
+      const m = await vm.waitForSerial(/PXEKIT-TOKEN (\S+)/, 180_000);
+      expect(m[1]).toBe(token);
+      const fetch = await vm.waitForSerial(/PXEKIT-FETCH ([0-9a-f]{64}) (\d+)/, 30_000);
+      expect(fetch[1]).toBe(createHash('sha256').update(body).digest('hex'));
+      console.log(`UEFI PXE boot: token after ${vm.elapsedMs()} ms`);
+      expect(server.output).toMatch(/sent .*efi64\/syslinux\.efi/);
+      expect(server.output).toMatch(/sent .*efi64\/pxelinux\.cfg\/default/);
     } catch (err) {
       console.log(`--- serial\n${vm.serial.slice(-4000)}\n--- server\n${server.output.slice(-4000)}`);
       throw err;

@@ -17,8 +17,11 @@ export interface DnsmasqOptions {
   dhcp?: boolean;
   /** Router option (3). Default the server's address. */
   router?: string;
-  /** Boot file name (BOOTP `file`) and next-server (`siaddr`, default the server's address). */
-  bootFile?: string;
+  /**
+   * Boot file name (BOOTP `file`), one for every client or per architecture (RFC 4578 option 93:
+   * 0 = BIOS, 7 and 9 = x86-64 UEFI), and next-server (`siaddr`, default the server's address).
+   */
+  bootFile?: string | { bios: string; efi64: string };
   nextServer?: string;
   /** Serve TFTP from this directory. */
   tftpRoot?: string;
@@ -58,8 +61,15 @@ export async function startDnsmasq(lab: Lab, options: DnsmasqOptions = {}): Prom
       `--dhcp-range=${lab.ip(lo)},${lab.ip(hi)},255.255.255.0,1h`,
       `--dhcp-option=option:router,${options.router ?? lab.serverIp}`,
     );
-    if (options.bootFile !== undefined) {
-      args.push(`--dhcp-boot=${options.bootFile},,${options.nextServer ?? lab.serverIp}`);
+    const next = options.nextServer ?? lab.serverIp;
+    if (typeof options.bootFile === 'string') args.push(`--dhcp-boot=${options.bootFile},,${next}`);
+    else if (options.bootFile) {
+      args.push(
+        '--dhcp-match=set:efi64,option:client-arch,7',
+        '--dhcp-match=set:efi64,option:client-arch,9',
+        `--dhcp-boot=tag:efi64,${options.bootFile.efi64},,${next}`,
+        `--dhcp-boot=tag:!efi64,${options.bootFile.bios},,${next}`,
+      );
     }
   }
   if (options.tftpRoot !== undefined) {

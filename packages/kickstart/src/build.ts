@@ -13,7 +13,7 @@
  * - nothing with a line break can be written on a line (`KS_ERR_UNREPRESENTABLE`).
  */
 import { KickstartError } from './errors.js';
-import { hasLineBreak } from './lines.js';
+import { firstWord, hasLineBreak, lstrip } from './lines.js';
 import { formatPackageItem, type PackageItem } from './packages.js';
 import { getCommand, getSection } from './registry.js';
 import type { OptionSpec } from './registry-types.js';
@@ -171,9 +171,10 @@ export function buildKickstart(input: KickstartInput): string {
     const body = s.body.endsWith('\n') ? s.body.slice(0, -1) : s.body;
     if (body !== '') {
       for (const line of body.split('\n')) {
-        const first = line.trimStart().split(/[ \t]/)[0] ?? '';
+        // The same test the parser applies inside a section (pykickstart: `line.split()[0]`).
+        const first = firstWord(line);
         const closes = first === '%end' || first === '%include' || getSection(first) !== undefined;
-        if (line.trimStart().startsWith('%ksappend') || (first.startsWith('%') && closes))
+        if (lstrip(line).startsWith('%ksappend') || closes)
           throw new KickstartError('KS_ERR_UNREPRESENTABLE', `script line "${line}" would end the section`);
         if (hasLineBreak(line.replace(/\r$/, '')))
           throw new KickstartError(

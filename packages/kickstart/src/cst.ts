@@ -8,7 +8,7 @@
  *   `%ksappend` lines are left for the preprocessor; otherwise the line is shell-split and the first
  *   word decides: `%include`, a section tag (`%...`), or a command.
  * - **inside a section**: a line is only looked at when its first non-blank character is `%`; then
- *   its first word may be `%end` (closes the section, trailing words ignored), `%include` (the
+ *   its first whitespace-separated word (`line.split()[0]`, not shlex) may be `%end` (closes the section, trailing words ignored), `%include` (the
  *   included lines continue this section, even inside `%post`) or a *registered* section tag (which
  *   implicitly closes this section; from F8/RHEL6 on that is the "does not end with %end" error).
  *   Any other line — `%define`, `%{name}`, a heredoc — is body text, kept verbatim.
@@ -17,7 +17,7 @@
  * `unknownSectionIsFatal=False` swallows its body up to `%end` as a NullSection); validation reports it.
  */
 import { getSection } from './registry.js';
-import { isBlank, joinLines, type KsLine, lstrip, splitLines } from './lines.js';
+import { firstWord, isBlank, joinLines, type KsLine, lstrip, splitLines } from './lines.js';
 import { type LexProblem, splitWords, type Token } from './shlex.js';
 
 /** A shell-split line: its words, where a comment starts (-1 if none) and any lexing problem. */
@@ -156,17 +156,19 @@ export function parseKickstart(text: string): KickstartDocument {
         current.body.push({ kind: 'body', line: i });
         continue;
       }
-      const w = words(text);
-      const first = w.words[0]?.value;
+      // pykickstart looks at `line.split()[0]` (plain whitespace split, not shlex) before it splits
+      // the line properly, so `"%end"` or `%end#x` are body text.
+      const first = firstWord(text);
       if (first === '%end') {
-        close({ line: i, ...w });
+        close({ line: i, ...words(text) });
         continue;
       }
       if (first === '%include') {
+        const w = words(text);
         current.body.push({ kind: 'include', line: i, target: w.words[1]?.value ?? null, ...w });
         continue;
       }
-      if (first === undefined || getSection(first) === undefined) {
+      if (getSection(first) === undefined) {
         current.body.push({ kind: 'body', line: i });
         continue;
       }

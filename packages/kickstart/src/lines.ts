@@ -64,6 +64,13 @@ const PY_WS =
 const PY_BLANK_LINE = new RegExp(`^[${PY_WS}]*$`, 'u');
 const PY_LEADING = new RegExp(`^[${PY_WS}]+`, 'u');
 
+const PY_FIRST_WORD = new RegExp(`^[^${PY_WS}]*`, 'u');
+
+/** Python's `line.split()[0]` (first whitespace-separated word), or '' for a blank line. */
+export function firstWord(text: string): string {
+  return PY_FIRST_WORD.exec(lstrip(text))![0];
+}
+
 /** Python's `str.lstrip()`. */
 export function lstrip(text: string): string {
   return text.replace(PY_LEADING, '');

@@ -503,7 +503,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       int('--end', { life: both([6, null, 7], [1, null, 23]) }),
       flag('--active', { life: both([6, null, 8], [1, null, 20]) }), // checked: gone after RHEL7
       flag('--bytes-per-inode', { life: both([6, 6, 7], [1, 9, 13]) }),
-      str('--type', { life: both([6], [1]) }),
+      str('--type', { dest: '--fstype' }),
       ...FS,
       ...LUKS,
     ],

@@ -43,6 +43,20 @@ export interface ValidationResult {
   readonly ok: boolean;
 }
 
+/**
+ * Words that only other installers' files start lines with. VMware ESXi kickstarts (cobbler's
+ * `sample_esxi*`), Debian preseed and AutoYaST files often sit next to Anaconda kickstarts with the
+ * same extension; say so once instead of only listing unknown commands.
+ */
+const FOREIGN: Readonly<Record<string, string>> = Object.freeze({
+  __proto__: null,
+  vmaccepteula: 'VMware ESXi kickstart',
+  '%firstboot': 'VMware ESXi kickstart',
+  'd-i': 'Debian preseed',
+  '<?xml': 'AutoYaST/XML',
+  '<profile': 'AutoYaST/XML',
+} as Record<string, string>);
+
 const PLACEHOLDER = /@[A-Za-z0-9_]+@|\{\{|\{%|<%|\$\{?[A-Za-z_]/;
 
 /**
@@ -79,6 +93,7 @@ class Validator {
   private readonly sources: { name: string; line: number }[] = [];
   private readonly keys = new Map<string, number>();
   private readonly templates: boolean;
+  private foreignReported = false;
 
   constructor(
     private readonly doc: KickstartDocument,
@@ -255,6 +270,17 @@ class Validator {
           nameTok,
         );
         return;
+      }
+      const dialect = FOREIGN[n.name];
+      if (dialect !== undefined && !this.foreignReported) {
+        this.foreignReported = true;
+        this.at(
+          'KS_FOREIGN_DIALECT',
+          'error',
+          `this looks like a ${dialect} file, not an Anaconda kickstart`,
+          n.line,
+          nameTok,
+        );
       }
       const lower = COMMANDS.find((c) => c.name === n.name.toLowerCase());
       const hint = lower ? ` (command names are case-sensitive: did you mean ${lower.name}?)` : '';
@@ -677,6 +703,17 @@ class Validator {
     const unclosed = this.lexProblem(h.line, h);
     const spec = getSection(n.name);
     if (spec === undefined) {
+      const dialect = FOREIGN[n.name];
+      if (dialect !== undefined && !this.foreignReported) {
+        this.foreignReported = true;
+        this.at(
+          'KS_FOREIGN_DIALECT',
+          'error',
+          `this looks like a ${dialect} file, not an Anaconda kickstart`,
+          h.line,
+          tagTok,
+        );
+      }
       const lower = SECTIONS.find((s) => s.name === n.name.toLowerCase());
       const hint = lower ? ` (section tags are case-sensitive: did you mean ${lower.name}?)` : '';
       this.at(

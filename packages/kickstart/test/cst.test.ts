@@ -62,6 +62,12 @@ describe('line classification (pykickstart state machine)', () => {
     expect(s.end?.line).toBe(2);
   });
 
+  it('decides body lines by the plain first word, as pykickstart does (quoted or glued %end is body text)', () => {
+    const s = sections(parseKickstart('%post\n"%end"\n%end#x\n%end\t# real end\n'))[0]!;
+    expect(s.body.map((b) => b.kind)).toEqual(['body', 'body']);
+    expect(s.end?.line).toBe(3);
+  });
+
   it('keeps heredocs, %define, %{macros} and "%end-of..." lines as body text', () => {
     const text = '%post\ncat <<EOF\n%define x 1\n%{name}\n%end-of-day\nrootpw x\nEOF\n%end\n';
     const s = sections(parseKickstart(text))[0]!;

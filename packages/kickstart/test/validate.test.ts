@@ -154,6 +154,18 @@ describe('commands', () => {
   });
 });
 
+it('recognises files of other installers once', () => {
+  expect(
+    codes(
+      'vmaccepteula\ninstall --firstdisk --overwritevmfs\n%firstboot --interpreter=busybox\necho\n%end\n',
+    ),
+  ).toEqual(['KS_FOREIGN_DIALECT', 'KS_UNKNOWN_COMMAND', 'KS_COMMAND_REMOVED', 'KS_UNKNOWN_SECTION']);
+  expect(codes('d-i debian-installer/locale string en_US\n')).toEqual([
+    'KS_FOREIGN_DIALECT',
+    'KS_UNKNOWN_COMMAND',
+  ]);
+});
+
 describe('template mode', () => {
   it('accepts placeholders as values and whole lines only when asked', () => {
     const text = '@KSINCLUDE@\niscsi --ipaddr=@ADDR@ --port=@PORT@\nnetwork --ip={{ ip }} --device=x\n';

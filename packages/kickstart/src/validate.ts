@@ -48,14 +48,13 @@ export interface ValidationResult {
  * `sample_esxi*`), Debian preseed and AutoYaST files often sit next to Anaconda kickstarts with the
  * same extension; say so once instead of only listing unknown commands.
  */
-const FOREIGN: Readonly<Record<string, string>> = Object.freeze({
-  __proto__: null,
-  vmaccepteula: 'VMware ESXi kickstart',
-  '%firstboot': 'VMware ESXi kickstart',
-  'd-i': 'Debian preseed',
-  '<?xml': 'AutoYaST/XML',
-  '<profile': 'AutoYaST/XML',
-} as Record<string, string>);
+const FOREIGN: ReadonlyMap<string, string> = new Map([
+  ['vmaccepteula', 'VMware ESXi kickstart'],
+  ['%firstboot', 'VMware ESXi kickstart'],
+  ['d-i', 'Debian preseed'],
+  ['<?xml', 'AutoYaST/XML'],
+  ['<profile', 'AutoYaST/XML'],
+]);
 
 const PLACEHOLDER = /@[A-Za-z0-9_]+@|\{\{|\{%|<%|\$\{?[A-Za-z_]/;
 
@@ -271,7 +270,7 @@ class Validator {
         );
         return;
       }
-      const dialect = FOREIGN[n.name];
+      const dialect = FOREIGN.get(n.name);
       if (dialect !== undefined && !this.foreignReported) {
         this.foreignReported = true;
         this.at(
@@ -703,7 +702,7 @@ class Validator {
     const unclosed = this.lexProblem(h.line, h);
     const spec = getSection(n.name);
     if (spec === undefined) {
-      const dialect = FOREIGN[n.name];
+      const dialect = FOREIGN.get(n.name);
       if (dialect !== undefined && !this.foreignReported) {
         this.foreignReported = true;
         this.at(

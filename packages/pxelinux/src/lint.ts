@@ -244,7 +244,12 @@ export function lint(doc: ConfigDocument, options: LintOptions = {}): Finding[] 
 
   for (const [f, d] of docs) lintLines(d, f, f === file, add, options, derivative);
   lintModel(core, menu, add, options, doc, file);
-  return out.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : 0));
+  // A file included twice yields the same model finding twice: keep one.
+  const unique = new Map<string, Finding>();
+  for (const f of out) unique.set(`${f.file}\0${f.line}\0${f.column}\0${f.code}\0${f.message}`, f);
+  return [...unique.values()].sort((a, b) =>
+    a.file === b.file ? a.line - b.line || a.column - b.column : 0,
+  );
 }
 
 type Add = (
@@ -309,7 +314,11 @@ function lintLines(
           l.contentEnd,
         );
     }
-    const placeholder = findPlaceholder(l.raw.slice(0, l.contentEnd));
+    // Crypt strings ($1$…, $6$…) in passwords are not template variables.
+    const placeholder =
+      l.keyword === 'menu passwd' || l.keyword === 'menu master passwd'
+        ? undefined
+        : findPlaceholder(l.raw.slice(0, l.contentEnd));
     if (l.kind === 'comment') {
       if (CHEETAH_DIRECTIVE.test(l.raw.slice(l.indentEnd)))
         add(
@@ -356,8 +365,13 @@ function lintLines(
         );
         continue;
       }
+      // `LABELfoo`, `TIMEOUT=50`, `default64`: a keyword run into its value (short keywords only
+      // count when a non-letter follows, so `uid` is not `UI` + `d`).
       const glued = [...TOP_KEYWORDS].find(
-        (k) => lower.startsWith(k) && lower.length > k.length && !/[a-z]/.test(lower.charAt(k.length)),
+        (k) =>
+          lower.startsWith(k) &&
+          lower.length > k.length &&
+          (k.length >= 4 || !/[a-z]/.test(lower.charAt(k.length))),
       );
       if (glued !== undefined) {
         add(
@@ -401,7 +415,9 @@ function lintLines(
     if (kw === 'label') {
       labelOpen = true;
       afterBegin = false;
-      if (/\s/.test(v.replace(/[\t ]+$/, '')))
+      if (placeholder !== undefined) {
+        // A template expression is not a label name; the placeholder finding covers it.
+      } else if (/\s/.test(v.replace(/[\t ]+$/, '')))
         add(
           'PXELINUX_LABEL_NAME_BLANKS',
           'warning',
@@ -778,20 +794,27 @@ function lintModel(
       );
   }
   void ontimeouts;
-  // Files named by globals.
+  // Files named by global directives of the main file, reported on their line.
   if (exists) {
-    const check = (name: string | null, what: string) => {
-      if (name === null || name === '' || hasPlaceholder(name)) return;
-      if (!exists(name))
-        add('PXELINUX_MISSING_FILE', 'error', `${what} ${name} does not exist`, mainFile, at(mainFile, 1), 0);
-    };
-    if (g.hasUi && g.ui !== null) {
-      const w = firstWord(g.ui);
-      check(w.endsWith('.c32') || inferImageType(w) !== 'kernel' ? w : `${w}.c32`, 'UI module');
+    for (const l of doc.lines) {
+      if (l.kind !== 'directive' || l.keyword === undefined) continue;
+      const v = lineValue(l);
+      let name: string | undefined;
+      let what = '';
+      if (l.keyword === 'ui') {
+        const w = firstWord(v);
+        name = inferImageType(w) !== 'kernel' ? w : `${w}.c32`;
+        what = 'UI module';
+      } else if (l.keyword === 'display' || l.keyword === 'font') {
+        name = firstWord(v);
+        what = l.keyword.toUpperCase();
+      } else if (/^f\d+$/.test(l.keyword)) {
+        name = firstWord(v);
+        what = 'help file';
+      }
+      if (name === undefined || name === '' || hasPlaceholder(name) || exists(name)) continue;
+      add('PXELINUX_MISSING_FILE', 'error', `${what} ${name} does not exist`, mainFile, l, l.valueStart);
     }
-    for (const d of g.display) check(d, 'DISPLAY file');
-    check(g.font, 'FONT');
-    for (const m of menu.menus) for (const f of m.fkeys) if (f) check(f.file, 'F-key help file');
   }
   // Includes.
   for (const inc of core.includes) {

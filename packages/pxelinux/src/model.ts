@@ -685,6 +685,9 @@ export function buildModel(doc: ConfigDocument, options: BuildModelOptions = {})
           break;
         case 'label': {
           record(m, g.append);
+          // LABEL resets every per-label field, including a TEXT HELP or MENU HIDE read before it
+          // while no label was open (record() returns early then and does not clear them).
+          ld = emptyLabel();
           const name = reader === 'core' ? firstWord(v) : v;
           ld.label = name;
           ld.kernel = name;

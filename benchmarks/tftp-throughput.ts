@@ -1,0 +1,313 @@
+/**
+ * TFTP throughput, pxekit against the C servers, in the lab across veth (one run, same clients).
+ *
+ *   node benchmarks/tftp-throughput.mjs            # needs root (network namespaces)
+ *
+ * Environment: TFTP_BENCH_MB (default 100), TFTP_BENCH_CONC (clients in the concurrency case, default
+ * 100; 0 skips it), TFTP_BENCH_CONC_MB (default 32), TFTP_BENCH_RUNS (median of N, default 1),
+ * ATFTPD (path of an atftpd binary; `apt-get download atftpd && dpkg-deb -x` gets one, since the package
+ * conflicts with tftpd-hpa). The same program runs as the pxekit server and client inside namespaces.
+ */
+import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createLab, type Daemon, type Lab, makeTempDir, startTftpdHpa } from '@pxekit/testkit/lab';
+import { createTftpClient, createTftpServer, type TftpTransferOptions } from '@pxekit/tftp/node';
+
+const [mode, json] = process.argv.slice(2);
+
+interface GetArgs {
+  host: string;
+  file: string;
+  options: TftpTransferOptions;
+  concurrency?: number;
+}
+
+async function agentGet(a: GetArgs): Promise<void> {
+  const client = createTftpClient({ host: a.host, port: 69, retries: 8 });
+  const n = a.concurrency ?? 1;
+  const t0 = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: n }, async () => {
+      try {
+        const b = await client.get(a.file, a.options);
+        return {
+          ok: true,
+          bytes: b.length,
+          sha: n === 1 ? createHash('sha256').update(b).digest('hex') : '',
+        };
+      } catch (err) {
+        return { ok: false, bytes: 0, sha: String(err) };
+      }
+    }),
+  );
+  const ms = performance.now() - t0;
+  process.stdout.write(
+    `${JSON.stringify({ ms, results: results.map((r) => ({ ok: r.ok, bytes: r.bytes, sha: r.sha })) })}\n`,
+  );
+}
+
+async function agentServe(a: { host: string; root: string }): Promise<void> {
+  const server = await createTftpServer({
+    root: a.root,
+    host: a.host,
+    port: 69,
+    maxBlockSize: 65464,
+    maxWindowSize: 64,
+    rateLimit: false,
+    maxTransfers: 1024,
+  });
+  process.stdout.write(`listening ${JSON.stringify(server.address())}\n`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function main(): Promise<void> {
+  const MB = Number(process.env.TFTP_BENCH_MB ?? 100);
+  const CONC = Number(process.env.TFTP_BENCH_CONC ?? 100);
+  const CONC_MB = Number(process.env.TFTP_BENCH_CONC_MB ?? 32);
+  const RUNS = Number(process.env.TFTP_BENCH_RUNS ?? 1);
+  const atftpd = process.env.ATFTPD ?? '/tmp/pxekit-atftpd/root/usr/sbin/atftpd';
+  const self = process.argv[1]!;
+  const dir = makeTempDir('tftp-bench');
+  const write = (name: string, mb: number) => {
+    const size = mb * 1024 * 1024;
+    const buf = Buffer.allocUnsafe(size);
+    for (let o = 0; o < size; o += 1 << 20) randomBytes(1 << 20).copy(buf, o);
+    writeFileSync(dir.join(name), buf);
+    return createHash('sha256').update(buf).digest('hex');
+  };
+  const bigSha = write('big.bin', MB);
+  if (CONC > 0) write('conc.bin', CONC_MB);
+
+  const lab: Lab = await createLab({ name: 'tftpbench', clients: 0 });
+  try {
+    await lab.addHost('bc', { ip: lab.ip(50) });
+    const ip = lab.serverIp;
+
+    const servers: Record<string, () => Promise<Daemon>> = {
+      pxekit: async () => {
+        const d = lab.spawn(
+          'server',
+          process.execPath,
+          [self, 'serve', JSON.stringify({ host: ip, root: dir.path })],
+          {
+            name: 'pxekit',
+          },
+        );
+        await d.waitForOutput(/listening/, 15_000);
+        return d;
+      },
+      'tftpd-hpa': () => startTftpdHpa(lab, dir.path),
+      dnsmasq: async () => {
+        const d = lab.spawn(
+          'server',
+          'dnsmasq',
+          [
+            '--keep-in-foreground',
+            '--no-resolv',
+            '--no-hosts',
+            '--port=0',
+            '--enable-tftp',
+            `--tftp-root=${dir.path}`,
+            `--listen-address=${ip}`,
+            '--bind-interfaces',
+            '--user=root',
+            '--log-facility=-',
+            '--conf-file=/dev/null',
+            '--pid-file=',
+            '--tftp-max=1000',
+            '--quiet-tftp',
+          ],
+          { name: 'dnsmasq' },
+        );
+        await d.waitForOutput(/TFTP root is/, 15_000);
+        return d;
+      },
+    };
+    if (existsSync(atftpd)) {
+      servers.atftpd = async () => {
+        const d = lab.spawn(
+          'server',
+          atftpd,
+          [
+            '--daemon',
+            '--no-fork',
+            '--port',
+            '69',
+            '--bind-address',
+            ip,
+            '--logfile',
+            '/dev/null',
+            '--user',
+            'root',
+            '--group',
+            'root',
+            '--maxthread',
+            '1000',
+            dir.path,
+          ],
+          { name: 'atftpd' },
+        );
+        for (let i = 0; i < 100; i++) {
+          const ss = await lab.exec('server', 'ss', ['-uln', 'sport = :69'], { timeoutMs: 5000 });
+          if (ss.stdout.includes(':69')) return d;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`atftpd did not start:\n${d.output}`);
+      };
+    }
+
+    const atftpGet = async (file: string, blksize: number, window: number): Promise<number> => {
+      const args = [
+        '--get',
+        '-r',
+        file,
+        '-l',
+        '/dev/null',
+        '--option',
+        `blksize ${blksize}`,
+        '--option',
+        'tsize 0',
+      ];
+      if (window > 1) args.push('--option', `windowsize ${window}`);
+      const t0 = performance.now();
+      const r = await lab.exec('bc', 'atftp', [...args, ip, '69'], { timeoutMs: 900_000 });
+      const ms = performance.now() - t0;
+      if (r.code !== 0) throw new Error(`atftp failed: ${r.stderr}`);
+      return ms;
+    };
+    const pxekitGet = async (file: string, options: TftpTransferOptions, concurrency = 1) => {
+      const r = await lab.exec(
+        'bc',
+        process.execPath,
+        [self, 'get', JSON.stringify({ host: ip, file, options, concurrency })],
+        {
+          timeoutMs: 900_000,
+        },
+      );
+      if (r.code !== 0) throw new Error(`pxekit client failed: ${r.stderr}`);
+      return JSON.parse(r.stdout) as { ms: number; results: { ok: boolean; bytes: number; sha: string }[] };
+    };
+
+    interface Row {
+      server: string;
+      client: string;
+      blksize: number;
+      window: number;
+      mbps: number;
+    }
+    const rows: Row[] = [];
+    const bytes = MB * 1024 * 1024;
+    const cases: [string, number, number][] = [
+      ['lock-step 1468', 1468, 1],
+      ['windowsize 8', 1468, 8],
+      ['windowsize 16', 1468, 16],
+      ['windowsize 64', 1468, 64],
+      ['lock-step 8192', 8192, 1],
+    ];
+    for (const [name, start] of Object.entries(servers)) {
+      const d = await start();
+      try {
+        for (const [, blksize, window] of cases) {
+          // Windowed cases only where the server grants windowsize (pxekit, atftpd).
+          if (window > 1 && name !== 'pxekit' && name !== 'atftpd') continue;
+          const a: number[] = [];
+          const p: number[] = [];
+          for (let i = 0; i < RUNS; i++) {
+            a.push(await atftpGet('big.bin', blksize, window));
+            const r = await pxekitGet('big.bin', { blockSize: blksize, windowSize: window });
+            if (!r.results[0]?.ok || r.results[0].sha !== bigSha)
+              throw new Error(`pxekit client: bad result ${JSON.stringify(r.results[0])}`);
+            p.push(r.ms);
+          }
+          rows.push({
+            server: name,
+            client: 'atftp',
+            blksize,
+            window,
+            mbps: bytes / 1e6 / (median(a) / 1000),
+          });
+          rows.push({
+            server: name,
+            client: 'pxekit',
+            blksize,
+            window,
+            mbps: bytes / 1e6 / (median(p) / 1000),
+          });
+          console.error(
+            `  ${name} blksize ${blksize} window ${window}: atftp ${rows.at(-2)!.mbps.toFixed(1)} MB/s, pxekit client ${rows.at(-1)!.mbps.toFixed(1)} MB/s`,
+          );
+        }
+        if (CONC > 0 && name !== 'atftpd') {
+          const r = await pxekitGet('conc.bin', { blockSize: 1468 }, CONC);
+          const ok = r.results.filter((x) => x.ok && x.bytes === CONC_MB * 1024 * 1024).length;
+          const hwm = name === 'pxekit' ? peakRssMb(d.pid) : undefined;
+          console.error(
+            `  ${name}: ${CONC} clients x ${CONC_MB} MiB lock-step 1468: ${ok}/${CONC} complete, aggregate ${((ok * CONC_MB * 1024 * 1024) / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s in ${(r.ms / 1000).toFixed(1)} s${hwm === undefined ? '' : `, server peak RSS ${hwm} MB`}`,
+          );
+        }
+      } finally {
+        await d.stop();
+      }
+    }
+
+    console.log(
+      `\nTFTP ${MB} MiB across veth, MB/s (median of ${RUNS}); ratio = pxekit / fastest C server, same client`,
+    );
+    console.log('client  | case            | pxekit | tftpd-hpa | dnsmasq | atftpd | ratio');
+    for (const client of ['atftp', 'pxekit']) {
+      for (const [label, blksize, window] of cases) {
+        const get = (s: string) =>
+          rows.find(
+            (r) => r.server === s && r.client === client && r.blksize === blksize && r.window === window,
+          )?.mbps;
+        const cs = ['tftpd-hpa', 'dnsmasq', 'atftpd'].map((s) => get(s));
+        const lockStep = rows.find(
+          (r) => r.server === 'pxekit' && r.client === client && r.blksize === blksize && r.window === 1,
+        )?.mbps;
+        const px = get('pxekit');
+        const ref =
+          window > 1
+            ? (get('atftpd') ?? lockStepBest(rows, client, blksize))
+            : Math.max(...cs.filter((x): x is number => x !== undefined));
+        const f = (x: number | undefined) => (x === undefined ? '     -' : x.toFixed(1).padStart(6));
+        const extra = window > 1 && lockStep ? `  (${(px! / lockStep).toFixed(2)}x pxekit lock-step)` : '';
+        console.log(
+          `${client.padEnd(7)} | ${label.padEnd(15)} | ${f(px)} | ${f(cs[0]).padStart(9)} | ${f(cs[1]).padStart(7)} | ${f(cs[2])} | ${px && ref ? (px / ref).toFixed(2) : '-'}${extra}`,
+        );
+      }
+    }
+  } finally {
+    await lab.close();
+    dir.remove();
+  }
+}
+
+function lockStepBest(
+  rows: { server: string; client: string; blksize: number; window: number; mbps: number }[],
+  client: string,
+  blksize: number,
+): number | undefined {
+  const xs = rows
+    .filter((r) => r.server !== 'pxekit' && r.client === client && r.blksize === blksize && r.window === 1)
+    .map((r) => r.mbps);
+  return xs.length ? Math.max(...xs) : undefined;
+}
+
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+if (mode === 'get') await agentGet(JSON.parse(json ?? '{}') as GetArgs);
+else if (mode === 'serve') await agentServe(JSON.parse(json ?? '{}') as { host: string; root: string });
+else await main();

@@ -24,6 +24,8 @@ export default defineConfig({
           name: 'lab',
           include: ['packages/*/test/**/*.lab.test.ts'],
           fileParallelism: false,
+          // Installs the lab's Debian packages once and sweeps namespaces left by crashed runs.
+          globalSetup: ['packages/testkit/src/lab/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
         },

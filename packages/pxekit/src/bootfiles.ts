@@ -59,6 +59,7 @@ export class BootFiles {
     rawPath: string,
     endpoints: ServerEndpoints | undefined,
     ip?: string,
+    opts: { readonly includeRoot?: boolean } = {},
   ): Promise<BootFile | undefined> {
     const path = rawPath.replace(/^\/+/, '').replace(/^::/, '');
     const cfg = PXELINUX_CFG.exec(path);
@@ -84,7 +85,7 @@ export class BootFiles {
       }
     }
     const root = this.#config.tftp.root;
-    if (root === undefined) return undefined;
+    if (root === undefined || opts.includeRoot === false) return undefined;
     const body = await openJailedFile(root, path);
     return body === undefined ? undefined : { kind: 'file', path, body };
   }

@@ -45,7 +45,7 @@ export type BootEventBody =
       readonly type: 'tftp.transfer';
       readonly path: string;
       readonly bytes: number;
-      readonly outcome: 'ok' | 'not-found' | 'denied' | 'aborted' | 'error';
+      readonly outcome: 'ok' | 'probe' | 'not-found' | 'denied' | 'aborted' | 'error';
       readonly virtual: boolean;
     }
   | {

@@ -99,3 +99,19 @@ export {
 } from './http/static.js';
 export { HttpService, type HttpServiceOptions, type LeaseView } from './http/service.js';
 export { type ImportNote, type ImportResult, importDhcpdConf } from './import/dhcpd.js';
+export {
+  describeLoader,
+  type HostPlan,
+  type PreflightOptions,
+  type PreflightReport,
+  type Problem,
+  preflight,
+  UNKNOWN_SAMPLE_MAC,
+} from './preflight.js';
+export {
+  BootServer,
+  type BootServerAddresses,
+  type BootServerOptions,
+  createBootServer,
+  interfaceAddress,
+} from './server.js';

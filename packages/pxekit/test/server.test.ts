@@ -1,0 +1,118 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tftpGet } from '@pxekit/tftp/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BootServer,
+  createBootServer,
+  formatIssue,
+  loadConfig,
+  preflight,
+  type PxekitConfig,
+} from '../src/index.js';
+
+let dir: string;
+let server: BootServer;
+let config: PxekitConfig;
+const lines: string[] = [];
+
+function load(text: string): PxekitConfig {
+  const r = loadConfig(text, { file: join(dir, 'pxekit.yaml') });
+  if (!r.ok) throw new Error(r.issues.map(formatIssue).join('\n'));
+  return r.config;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pxekit-server-'));
+  mkdirSync(join(dir, 'tftp/images'), { recursive: true });
+  mkdirSync(join(dir, 'loaders'), { recursive: true });
+  for (const f of ['pxelinux.0', 'ldlinux.c32', 'menu.c32', 'libutil.c32', 'libcom32.c32']) {
+    writeFileSync(join(dir, 'loaders', f), `fake ${f}`);
+  }
+  writeFileSync(join(dir, 'tftp/images/vmlinuz'), Buffer.alloc(5000, 7));
+  writeFileSync(join(dir, 'tftp/images/initrd.img'), 'initrd');
+  writeFileSync(join(dir, 'ks.cfg'), 'network --hostname={{ host.name }}\n');
+  const c = load(`
+server: { address: 127.0.0.1, stateDir: ./state }
+tftp: { root: ./tftp }
+http: { port: 8080 }
+bootLoaders: { search: [./loaders] }
+profiles:
+  default: { menu: m, bios: pxelinux }
+menus:
+  m:
+    entries:
+      - { id: inst, kernel: images/vmlinuz, initrd: images/initrd.img, append: "ks={{ kickstart.url }}", kickstart: ks }
+kickstarts:
+  ks: { template: ./ks.cfg }
+hosts:
+  - { mac: 52:54:00:00:00:07, name: seven }
+`);
+  config = { ...c, tftp: { ...c.tftp, port: 0 }, http: { ...c.http, port: 0 } };
+  server = await createBootServer(config, { bindHost: '127.0.0.1', onEventLine: (l) => lines.push(l) });
+  await server.start();
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('createBootServer over loopback', () => {
+  it('serves loaders from their discovered place, files from the root, and generated menus', async () => {
+    const port = server.addresses.tftp!.port;
+    const get = (f: string) => tftpGet({ host: '127.0.0.1', port, retries: 2, timeoutMs: 500 }, f);
+    expect(Buffer.from(await get('pxelinux.0')).toString()).toBe('fake pxelinux.0');
+    expect((await get('/images/vmlinuz')).length).toBe(5000);
+    const menu = Buffer.from(await get('pxelinux.cfg/01-52-54-00-00-00-07')).toString();
+    expect(menu).toContain('KERNEL /images/vmlinuz');
+    expect(menu).toContain(`ks=http://127.0.0.1:${server.addresses.http!.port}/ks/52:54:00:00:00:07/ks`);
+    await expect(get('pxelinux.cfg/7F000001')).rejects.toThrow();
+  });
+
+  it('TFTP transfers join the timeline of the client that asked for its menu', async () => {
+    const events = server.timeline.query({ mac: '52:54:00:00:00:07', types: ['tftp.transfer'] });
+    // The menu request binds 127.0.0.1 to the MAC; transfers after it are attributed.
+    expect(events.map((e) => (e.type === 'tftp.transfer' ? `${e.path} ${e.outcome}` : ''))).toContain(
+      'pxelinux.cfg/01-52-54-00-00-00-07 ok',
+    );
+    expect(lines.some((l) => JSON.parse(l).type === 'tftp.transfer')).toBe(true);
+    const res = await fetch(`http://127.0.0.1:${server.addresses.http!.port}/metrics`);
+    expect(await res.text()).toMatch(/pxekit_tftp_transfers_total\{outcome="ok"\} [1-9]/);
+  });
+
+  it('refuses a config whose loaders are missing, naming each and its package', async () => {
+    const report = preflight(
+      { ...config, bootLoaders: { search: [], files: new Map() } },
+      { isFile: () => false, family: 'debian' },
+    );
+    expect(
+      report.problems.filter((p) => p.code === 'PXEKIT_ERR_LOADER_MISSING').map((p) => p.message),
+    ).toEqual([
+      'missing pxelinux.0 (PXELINUX for BIOS (TFTP only)): install pxelinux (Debian/Ubuntu) or syslinux-tftpboot (Fedora/RHEL)',
+      'missing ldlinux.c32 (SYSLINUX core module (BIOS)): install syslinux-common (Debian/Ubuntu) or syslinux-nonlinux (Fedora/RHEL)',
+      'missing menu.c32 (SYSLINUX text menu (BIOS)): install syslinux-common (Debian/Ubuntu) or syslinux-nonlinux (Fedora/RHEL)',
+      'missing libutil.c32 (SYSLINUX library needed by menu.c32 (BIOS)): install syslinux-common (Debian/Ubuntu) or syslinux-nonlinux (Fedora/RHEL)',
+      'missing libcom32.c32 (SYSLINUX library needed by menu.c32 (BIOS)): install syslinux-common (Debian/Ubuntu) or syslinux-nonlinux (Fedora/RHEL)',
+    ]);
+    const c = load('tftp: { root: ./tftp }\nprofiles:\n  default: { bios: { file: nothere.0 } }\n');
+    await expect(createBootServer(c)).rejects.toMatchObject({
+      code: 'PXEKIT_ERR_LOADER_MISSING',
+      details: [`profiles.default.bios: nothere.0 is not in tftp.root (${join(dir, 'tftp')})`],
+    });
+  });
+
+  it('refuses to pretend it serves DHCP', async () => {
+    const withDhcp = load('dhcp: { mode: proxy }\n');
+    await expect(createBootServer(withDhcp)).rejects.toMatchObject({ code: 'PXEKIT_ERR_NOT_AVAILABLE' });
+  });
+
+  it('an unreadable root is one clear error', async () => {
+    const c = load('tftp: { root: ./nope }\n');
+    await expect(createBootServer(c)).rejects.toMatchObject({
+      code: 'PXEKIT_ERR_ROOT_UNREADABLE',
+      details: [`tftp.root ${join(dir, 'nope')} does not exist`],
+    });
+  });
+});

@@ -76,7 +76,13 @@ export class BootServer {
     ];
     this.timeline = new BootTimeline({
       ...(opts.now === undefined ? {} : { now: opts.now }),
-      ...(sinks.length === 0 ? {} : { sink: (line: string) => sinks.forEach((s) => s(line)) }),
+      ...(sinks.length === 0
+        ? {}
+        : {
+            sink: (line: string) => {
+              for (const s of sinks) s(line);
+            },
+          }),
     });
     for (const h of config.hosts) if (h.address !== undefined) this.timeline.bindAddress(h.address, h.mac);
     this.state = new HostStateStore(`${config.server.stateDir}/hosts.json`).load();

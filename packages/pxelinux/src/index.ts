@@ -123,3 +123,4 @@ export {
   lint,
   type Severity,
 } from './lint.js';
+export { type LoadedConfigTree, type LoadIncludesOptions, loadIncludes } from './include.js';

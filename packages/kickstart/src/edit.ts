@@ -14,7 +14,7 @@ import {
   type SectionNode,
 } from './cst.js';
 import { KickstartError } from './errors.js';
-import { type KsLine, joinLines } from './lines.js';
+import { joinLines } from './lines.js';
 import type { OptionValue } from './model.js';
 import { formatPackageItem, type PackageItem, parsePackageLine } from './packages.js';
 import { commandObject, getCommand } from './registry.js';
@@ -33,36 +33,62 @@ function versionOf(o: EditOptions): KickstartVersion {
   return v;
 }
 
-/** Mutable line list with insertion that respects a missing final newline. */
+/**
+ * Mutable line list. Insertion respects a missing final newline, and every edit avoids the one way
+ * joining lines could change other lines: a line ending in a lone `\r` followed by an empty line
+ * ending in `\n` would read back as one `\r\n` (Python's `splitlines` and ours agree on that).
+ */
 class LineBuffer {
-  readonly lines: KsLine[];
+  private readonly lines: { text: string; eol: string; touched: boolean }[];
   constructor(
     doc: KickstartDocument,
     private readonly eol: string,
   ) {
-    this.lines = [...doc.lines];
+    this.lines = doc.lines.map((l) => ({ text: l.text, eol: l.eol, touched: false }));
   }
   replace(index: number, text: string): void {
     const l = this.lines[index]!;
-    this.lines[index] = { text, eol: l.eol };
+    this.lines[index] = { text, eol: l.eol, touched: true };
   }
   insert(index: number, texts: readonly string[]): void {
     if (texts.length === 0) return;
+    const fresh = texts.map((text) => ({ text, eol: this.eol, touched: true }));
     if (index === this.lines.length) {
       const last = this.lines[index - 1];
       if (last !== undefined && last.eol === '') {
         // Keep "no newline at end of file": the old last line gets one, the new last line does not.
-        this.lines[index - 1] = { text: last.text, eol: this.eol };
-        this.lines.push(...texts.map((text, i) => ({ text, eol: i === texts.length - 1 ? '' : this.eol })));
-        return;
+        this.lines[index - 1] = { ...last, eol: this.eol };
+        fresh[fresh.length - 1]!.eol = '';
       }
     }
-    this.lines.splice(index, 0, ...texts.map((text) => ({ text, eol: this.eol })));
+    this.lines.splice(index, 0, ...fresh);
   }
   remove(indexes: readonly number[]): void {
-    for (const i of [...indexes].sort((a, b) => b - a)) this.lines.splice(i, 1);
+    for (const i of [...indexes].sort((a, b) => b - a)) {
+      const prev = this.lines[i - 1];
+      const next = this.lines[i + 1];
+      if (
+        prev?.eol === '\r' &&
+        !prev.touched &&
+        next?.text === '' &&
+        next.eol.startsWith('\n') &&
+        !next.touched
+      ) {
+        // Removing the line would glue two untouched lines into one: leave an empty line instead.
+        this.lines[i] = { text: '', eol: '\r\n', touched: true };
+      } else {
+        this.lines.splice(i, 1);
+      }
+    }
   }
   done(): KickstartDocument {
+    for (let i = 0; i + 1 < this.lines.length; i++) {
+      const a = this.lines[i]!;
+      const b = this.lines[i + 1]!;
+      if (a.eol !== '\r' || b.text !== '' || !b.eol.startsWith('\n')) continue;
+      if (a.touched) a.eol = '\r\n';
+      else if (b.touched) b.eol = '\r';
+    }
     return parseKickstart(joinLines(this.lines));
   }
 }

@@ -30,6 +30,8 @@ export interface SendTransferOptions {
   readonly unverifiedRetries?: number;
   /** Read-ahead target in windows: ask the source for data this many windows beyond the ACKed point. */
   readonly readAheadWindows?: number;
+  /** Read-ahead floor in bytes, so lock-step transfers do not wait on the disk. Default 256 KiB. */
+  readonly readAheadBytes?: number;
 }
 
 const DEFAULTS: TransferParams = {
@@ -351,7 +353,11 @@ export class SendTransfer extends TransferBase {
 
   #wantData(): void {
     if (this.#ended || this.#readPending || this.finished) return;
-    const target = (this.#acked + this.params.windowSize * (this.#readAhead + 1)) * this.params.blockSize;
+    const ahead = Math.max(
+      this.params.windowSize * (this.#readAhead + 1) * this.params.blockSize,
+      this.#opts.readAheadBytes ?? 262_144,
+    );
+    const target = this.#acked * this.params.blockSize + ahead;
     if (this.#bufEnd < target) {
       this.#readPending = true;
       this.out.push({ type: 'read', bytes: target - this.#bufEnd });

@@ -221,6 +221,8 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
     let bytes = 0;
     let total = direction === 'put' ? upload?.size : undefined;
     const progress = () => {
+      // Per-block events cost an object each: only build them when someone listens.
+      if (!opts.onProgress && this.listenerCount('progress') === 0) return;
       const p: TftpProgress = { filename, direction, bytes, total };
       opts.onProgress?.(p);
       this.emit('progress', p);

@@ -1,2 +1,15 @@
-/** Node adapter of @pxekit/dhcp: the only part that touches sockets. */
-export {};
+/** Node adapter of @pxekit/dhcp: the only part that touches sockets, files and privileges. */
+export {
+  type CreateDhcpServerOptions,
+  createDhcpServer,
+  DHCP_CHANNELS,
+  DhcpServer,
+  type DhcpServerEventMap,
+  type DhcpServerStats,
+  type DropEvent,
+  type ReplyEvent,
+  type ServedInterface,
+  type SilentEvent,
+} from './server.js';
+export { DeviceSocketError, loadDeviceSockets, type OpenDeviceSocket } from './device-socket.js';
+export { JournalLeaseStore, type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';

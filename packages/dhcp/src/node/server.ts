@@ -1,0 +1,432 @@
+/**
+ * The Node adapter of the DHCP server: sockets, the lease store, privileges, events. All protocol
+ * decisions are the engine's (engine/); this file only carries datagrams in and replies out, and makes
+ * sure a DHCPACK never leaves before the lease it promises is durable.
+ *
+ * Sockets: by default one socket per served interface, bound to that device (device-socket.ts), so the
+ * arrival interface is known (it picks the subnet and the server identifier) and a broadcast reply leaves
+ * by the interface the request came in on, also on a host with several interfaces. With `bind: 'any'` a
+ * single plain `dgram` socket is used instead (one interface, or relayed traffic only).
+ */
+import * as dc from 'node:diagnostics_channel';
+import { type Socket, createSocket } from 'node:dgram';
+import { EventEmitter } from 'node:events';
+import { networkInterfaces } from 'node:os';
+import type { Destination, DropReason, EngineResult, ReplyKind, RequestContext } from '../engine/types.js';
+import type { BootDecision } from '../engine/boot.js';
+import { ProxyDhcpEngine, type ProxyDhcpConfig } from '../engine/proxy.js';
+import { DhcpServerEngine, type DhcpServerConfig, type DhcpServerEngineOptions } from '../engine/server.js';
+import { type LeaseStore, MemoryLeaseStore } from '../lease/store.js';
+import type { Lease } from '../lease/types.js';
+import { clientHardwareAddress, type DhcpMessage, decodeDhcpMessageTolerant } from '../wire/message.js';
+import { encodeDhcpReply } from '../wire/reply.js';
+import { loadDeviceSockets } from './device-socket.js';
+import { type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';
+
+/** Diagnostics channels (node:diagnostics_channel); publishing costs nothing without subscribers. */
+export const DHCP_CHANNELS = Object.freeze({
+  request: dc.channel('pxekit:dhcp:request'),
+  reply: dc.channel('pxekit:dhcp:reply'),
+  drop: dc.channel('pxekit:dhcp:drop'),
+});
+
+export interface CreateDhcpServerOptions {
+  /** Authoritative server configuration (or pass a ready `engine`, or `proxy`). */
+  readonly config?: DhcpServerConfig;
+  /** Pipeline options when the engine is built from `config`. */
+  readonly engineOptions?: DhcpServerEngineOptions;
+  /** A ready engine, e.g. with custom handlers. */
+  readonly engine?: DhcpServerEngine;
+  /** proxyDHCP mode: boot information only, no addresses, ports 67 and 4011. */
+  readonly proxy?: ProxyDhcpConfig;
+  /** Interface names to serve. Default: every interface with an IPv4 address except loopback. */
+  readonly interfaces?: readonly string[];
+  /**
+   * `'device'` (default): one socket per interface with SO_BINDTODEVICE; arrival interface known,
+   * replies leave by it. `'any'`: one plain socket on `address`; the arrival interface is known only when
+   * exactly one interface is served.
+   */
+  readonly bind?: 'device' | 'any';
+  /** Local address for `bind: 'any'`. Default `0.0.0.0`. */
+  readonly address?: string;
+  /** Server port. Default 67. */
+  readonly port?: number;
+  /** PXE boot server port in proxy mode (PXE 2.1 §2.2.5). Default 4011; 0 turns it off. */
+  readonly proxyPort?: number;
+  /** Port replies to clients go to. Default 68. */
+  readonly clientPort?: number;
+  /** Lease store. Default: a journal at `leaseFile` if given, else memory. */
+  readonly store?: LeaseStore;
+  /** Path of the lease journal (node/journal-store.ts). */
+  readonly leaseFile?: string;
+  readonly journal?: JournalLeaseStoreOptions;
+  /** Drop root privileges after binding: setgid/setuid to these (names or ids). */
+  readonly user?: string | number;
+  readonly group?: string | number;
+  /** Closes the server when aborted. */
+  readonly signal?: AbortSignal;
+  /** Clock, ms. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** One served socket. */
+export interface ServedInterface {
+  readonly name: string | undefined;
+  readonly address: string | undefined;
+  /** The local port actually bound. */
+  readonly port: number;
+  /** `server`: the DHCP server port (67); `pxe`: the PXE boot server port (4011, proxy mode). */
+  readonly role: 'server' | 'pxe';
+}
+
+export interface ReplyEvent {
+  readonly kind: ReplyKind;
+  readonly mac: string;
+  readonly xid: number;
+  readonly interface: string | undefined;
+  readonly request: DhcpMessage;
+  readonly reply: DhcpMessage;
+  readonly destination: Destination;
+  readonly lease?: Lease;
+  readonly boot?: BootDecision;
+  readonly nakReason?: string;
+  readonly trace: readonly string[];
+}
+
+export interface SilentEvent {
+  readonly kind: 'release' | 'decline' | 'withdrawn';
+  readonly mac: string;
+  readonly xid: number;
+  readonly interface: string | undefined;
+  readonly lease?: Lease;
+  readonly trace: readonly string[];
+}
+
+/** A datagram that got no reply, and why. */
+export interface DropEvent {
+  readonly reason: DropReason | 'store-failed' | 'send-failed';
+  readonly detail?: string;
+  readonly mac?: string;
+  readonly xid?: number;
+  readonly interface: string | undefined;
+  readonly from: { readonly address: string; readonly port: number };
+  readonly trace: readonly string[];
+}
+
+export interface DhcpServerEventMap {
+  offer: [ReplyEvent];
+  ack: [ReplyEvent];
+  nak: [ReplyEvent];
+  inform: [ReplyEvent];
+  'proxy-offer': [ReplyEvent];
+  'proxy-ack': [ReplyEvent];
+  release: [SilentEvent];
+  decline: [SilentEvent];
+  withdrawn: [SilentEvent];
+  drop: [DropEvent];
+  /** Failures that do not stop the server (a socket error, a store that failed to flush). */
+  error: [Error];
+}
+
+export interface DhcpServerStats {
+  received: number;
+  replies: number;
+  /** Drops by reason. */
+  readonly drops: Record<string, number>;
+}
+
+type Engine = DhcpServerEngine | ProxyDhcpEngine;
+
+/** A running DHCP server. Create with `createDhcpServer`. */
+export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
+  readonly engine: Engine;
+  readonly store: LeaseStore;
+  readonly interfaces: readonly ServedInterface[];
+  readonly stats: DhcpServerStats = { received: 0, replies: 0, drops: {} };
+  readonly #sockets: { socket: Socket; itf: ServedInterface }[];
+  readonly #options: CreateDhcpServerOptions;
+  readonly #inflight = new Set<Promise<void>>();
+  #closing: Promise<void> | undefined;
+
+  /** @internal use createDhcpServer */
+  constructor(
+    engine: Engine,
+    store: LeaseStore,
+    sockets: { socket: Socket; itf: ServedInterface }[],
+    options: CreateDhcpServerOptions,
+  ) {
+    super();
+    this.engine = engine;
+    this.store = store;
+    this.#sockets = sockets;
+    this.interfaces = sockets.map((s) => s.itf);
+    this.#options = options;
+    for (const { socket, itf } of sockets) {
+      socket.on('message', (bytes, rinfo) => this.#receive(socket, itf, bytes, rinfo.address, rinfo.port));
+      socket.on('error', (error) => this.#error(error));
+    }
+  }
+
+  #error(error: Error): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  #drop(event: DropEvent): void {
+    this.stats.drops[event.reason] = (this.stats.drops[event.reason] ?? 0) + 1;
+    if (DHCP_CHANNELS.drop.hasSubscribers) DHCP_CHANNELS.drop.publish(event);
+    this.emit('drop', event);
+  }
+
+  #receive(socket: Socket, itf: ServedInterface, bytes: Uint8Array, address: string, port: number): void {
+    if (this.#closing !== undefined) return;
+    this.stats.received++;
+    const from = { address, port };
+    const decoded = decodeDhcpMessageTolerant(bytes);
+    const request = decoded.message;
+    if (request === undefined) {
+      const first = decoded.problems[0];
+      this.#drop({
+        reason: 'undecodable',
+        ...(first === undefined ? {} : { detail: first.code }),
+        interface: itf.name,
+        from,
+        trace: [],
+      });
+      return;
+    }
+    const context: RequestContext = {
+      now: (this.#options.now ?? Date.now)(),
+      ...(itf.name !== undefined && itf.address !== undefined
+        ? { interface: { name: itf.name, address: itf.address } }
+        : {}),
+      source: from,
+      localPort: itf.role === 'pxe' ? 4011 : 67,
+    };
+    if (DHCP_CHANNELS.request.hasSubscribers) DHCP_CHANNELS.request.publish({ request, context });
+    let result: EngineResult;
+    try {
+      result = this.engine.handle(request, context);
+    } catch (error) {
+      // The engine does not throw on input; if it ever does, that one datagram is dropped, not the server.
+      this.#drop({ reason: 'no-reply', detail: String(error), interface: itf.name, from, trace: [] });
+      this.#error(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    const mac = clientHardwareAddress(request);
+    if (result.type === 'drop') {
+      this.#drop({
+        reason: result.reason,
+        ...(result.detail === undefined ? {} : { detail: result.detail }),
+        mac,
+        xid: request.xid,
+        interface: itf.name,
+        from,
+        trace: result.trace,
+      });
+      return;
+    }
+    for (const w of result.writes) this.store.put(w);
+    const task = this.#finish(socket, itf, request, result, mac, from);
+    this.#inflight.add(task);
+    void task.finally(() => this.#inflight.delete(task));
+  }
+
+  async #finish(
+    socket: Socket,
+    itf: ServedInterface,
+    request: DhcpMessage,
+    result: Exclude<EngineResult, { type: 'drop' }>,
+    mac: string,
+    from: { address: string; port: number },
+  ): Promise<void> {
+    if (result.writes.length > 0) {
+      try {
+        // RFC 2131 §4.3.1: the binding is committed to stable storage before the DHCPACK is sent.
+        await this.store.flush();
+      } catch (error) {
+        this.#drop({
+          reason: 'store-failed',
+          detail: String(error),
+          mac,
+          xid: request.xid,
+          interface: itf.name,
+          from,
+          trace: result.trace,
+        });
+        this.#error(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    }
+    if (result.type === 'silent') {
+      this.emit(result.kind, {
+        kind: result.kind,
+        mac,
+        xid: request.xid,
+        interface: itf.name,
+        ...(result.lease === undefined ? {} : { lease: result.lease }),
+        trace: result.trace,
+      });
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeDhcpReply(result.message, { request }).bytes;
+    } catch (error) {
+      this.#drop({
+        reason: 'send-failed',
+        detail: String(error),
+        mac,
+        xid: request.xid,
+        interface: itf.name,
+        from,
+        trace: result.trace,
+      });
+      return;
+    }
+    const d = result.destination;
+    const port = d.port === 68 ? (this.#options.clientPort ?? 68) : d.port;
+    const sent = await new Promise<Error | null>((resolve) =>
+      socket.send(bytes, port, d.address, (e) => resolve(e)),
+    );
+    if (sent !== null) {
+      this.#drop({
+        reason: 'send-failed',
+        detail: sent.message,
+        mac,
+        xid: request.xid,
+        interface: itf.name,
+        from,
+        trace: result.trace,
+      });
+      return;
+    }
+    this.stats.replies++;
+    const event: ReplyEvent = {
+      kind: result.kind,
+      mac,
+      xid: request.xid,
+      interface: itf.name,
+      request,
+      reply: result.message,
+      destination: d,
+      ...(result.lease === undefined ? {} : { lease: result.lease }),
+      ...(result.boot === undefined ? {} : { boot: result.boot }),
+      ...(result.nakReason === undefined ? {} : { nakReason: result.nakReason }),
+      trace: result.trace,
+    };
+    if (DHCP_CHANNELS.reply.hasSubscribers) DHCP_CHANNELS.reply.publish(event);
+    this.emit(result.kind, event);
+  }
+
+  /** Stops receiving, lets replies in flight finish (their leases flushed), closes sockets and the store. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.allSettled([...this.#inflight]);
+      await Promise.all(
+        this.#sockets.map(({ socket }) => new Promise<void>((resolve) => socket.close(() => resolve()))),
+      );
+      await this.store.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function ipv4Of(name: string): string | undefined {
+  return networkInterfaces()[name]?.find((a) => a.family === 'IPv4')?.address;
+}
+
+function defaultInterfaces(): string[] {
+  const out: string[] = [];
+  for (const [name, addrs] of Object.entries(networkInterfaces())) {
+    if (addrs?.some((a) => a.family === 'IPv4' && !a.internal)) out.push(name);
+  }
+  return out;
+}
+
+async function bindSocket(bind: (s: Socket, done: () => void) => void): Promise<Socket> {
+  const socket = createSocket({ type: 'udp4', reuseAddr: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    bind(socket, () => {
+      socket.off('error', reject);
+      resolve();
+    });
+  });
+  socket.setBroadcast(true);
+  return socket;
+}
+
+/**
+ * Starts a DHCP server (authoritative with `config`/`engine`, or proxyDHCP with `proxy`).
+ *
+ * @example
+ * const server = await createDhcpServer({
+ *   config: { subnets: [{ network: '10.99.0.0/24', pools: ['10.99.0.100-10.99.0.199'], routers: ['10.99.0.1'] }] },
+ *   interfaces: ['srv0'],
+ *   leaseFile: '/var/lib/pxekit/leases.journal',
+ *   user: 'nobody',
+ * });
+ * server.on('ack', (e) => console.log(e.mac, e.reply.yiaddr));
+ */
+export async function createDhcpServer(options: CreateDhcpServerOptions): Promise<DhcpServer> {
+  const sources = [options.config, options.engine, options.proxy].filter((x) => x !== undefined).length;
+  if (sources !== 1) throw new TypeError('createDhcpServer: give exactly one of config, engine or proxy');
+  const engine: Engine =
+    options.engine ??
+    (options.proxy !== undefined
+      ? new ProxyDhcpEngine(options.proxy)
+      : new DhcpServerEngine(options.config!, options.engineOptions));
+  const now = options.now ?? Date.now;
+  const store =
+    options.store ??
+    (options.leaseFile !== undefined
+      ? await openJournalLeaseStore(options.leaseFile, options.journal)
+      : new MemoryLeaseStore());
+  if (engine instanceof DhcpServerEngine) engine.restore(await store.load(), now());
+  const ports: [number, 'server' | 'pxe'][] = [[options.port ?? 67, 'server']];
+  if (options.proxy !== undefined && options.proxyPort !== 0) ports.push([options.proxyPort ?? 4011, 'pxe']);
+  const names = options.interfaces ?? defaultInterfaces();
+  const sockets: { socket: Socket; itf: ServedInterface }[] = [];
+  try {
+    if ((options.bind ?? 'device') === 'device') {
+      if (names.length === 0) throw new Error('createDhcpServer: no interface with an IPv4 address to serve');
+      const open = await loadDeviceSockets();
+      for (const name of names) {
+        const address = ipv4Of(name);
+        if (address === undefined) throw new Error(`createDhcpServer: interface ${name} has no IPv4 address`);
+        for (const [p, role] of ports) {
+          const fd = open(name, p);
+          const socket = await bindSocket((s, done) => s.bind({ fd }, done));
+          sockets.push({ socket, itf: { name, address, port: socket.address().port, role } });
+        }
+      }
+    } else {
+      const single = names.length === 1 ? names[0]! : undefined;
+      const address = single === undefined ? undefined : ipv4Of(single);
+      for (const [p, role] of ports) {
+        const socket = await bindSocket((s, done) => s.bind(p, options.address ?? '0.0.0.0', done));
+        sockets.push({ socket, itf: { name: single, address, port: socket.address().port, role } });
+      }
+    }
+    // Privileges are needed only to bind port 67; drop them now (groups first, then the user).
+    if (options.group !== undefined) process.setgid?.(options.group);
+    if (options.user !== undefined) {
+      if (options.group !== undefined) process.setgroups?.([options.group]);
+      process.setuid?.(options.user);
+    }
+  } catch (error) {
+    for (const { socket } of sockets) socket.close();
+    await store.close();
+    throw error;
+  }
+  const server = new DhcpServer(engine, store, sockets, options);
+  if (options.signal !== undefined) {
+    if (options.signal.aborted) await server.close();
+    else options.signal.addEventListener('abort', () => void server.close(), { once: true });
+  }
+  return server;
+}

@@ -17,7 +17,6 @@
  */
 import { type KickstartDocument, parseKickstart } from './cst.js';
 import type { Finding } from './errors.js';
-import { splitLines } from './lines.js';
 
 /** What a reader returns: a stable id (canonical path or URL, used for cycle detection) and the text. */
 export interface IncludeSource {
@@ -78,6 +77,18 @@ interface State {
   total: number;
 }
 
+/**
+ * Appends one output line. Every line gets a terminator (an included file without a final newline
+ * must not glue its last line to the next), and a lone `\r` is never followed by an empty `\n` line,
+ * which would read back as one `\r\n` and shift every later line.
+ */
+function emit(st: State, text: string, eol: string, origin: LineOrigin): void {
+  const prev = st.out.length - 1;
+  if (text === '' && eol === '\n' && prev >= 0 && st.out[prev]!.endsWith('\r')) st.out[prev] += '\n';
+  st.out.push(text + (eol === '' ? '\n' : eol));
+  st.origins.push(origin);
+}
+
 const defaultRuntime = (t: string): boolean => t.startsWith('/tmp/');
 
 async function expand(
@@ -100,10 +111,7 @@ async function expand(
   for (let i = 0; i < doc.lines.length; i++) {
     const l = doc.lines[i]!;
     const d = directives.get(i);
-    const emitSelf = (): void => {
-      st.out.push(l.text + (l.eol === '' ? '\n' : l.eol));
-      st.origins.push({ file, line: i + 1 });
-    };
+    const emitSelf = (): void => emit(st, l.text, l.eol, { file, line: i + 1 });
     if (d === undefined || d.target === null || d.target === '') {
       emitSelf();
       continue;
@@ -147,10 +155,7 @@ async function expand(
       continue;
     }
     st.files.push(src.id);
-    if (keep) {
-      st.out.push(`#${l.text.trim()}${l.eol === '' ? '\n' : l.eol}`);
-      st.origins.push({ file, line: i + 1 });
-    }
+    if (keep) emit(st, `#${l.text.trim()}`, l.eol, { file, line: i + 1 });
     await expand(st, src.text, src.id, [...stack, src.id]);
   }
 }
@@ -202,7 +207,7 @@ export async function resolveIncludes(
   return {
     text: flat,
     document: flatDoc,
-    origins: st.origins.slice(0, splitLines(flat).length),
+    origins: st.origins,
     findings: st.findings,
     files: st.files,
   };

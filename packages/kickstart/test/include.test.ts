@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   flattenKickstart,
@@ -10,6 +11,7 @@ import {
   resolveIncludes,
   validateKickstart,
 } from '../src/index.js';
+import { ksText } from './arbitraries.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const fixtureReader: IncludeReader = (target) => {
@@ -112,4 +114,25 @@ describe('%include / %ksappend resolution', () => {
     });
     expect(flat).toBe('lang x\nskipx\n');
   });
+});
+
+it('resolves any include graph (cycles, missing files, odd line endings) with one origin per output line', async () => {
+  const names = ['a.ks', 'b.ks', 'c.ks'];
+  const fileArb = fc
+    .tuple(ksText, fc.array(fc.tuple(fc.nat(), fc.constantFrom(...names, 'missing.ks'), fc.boolean())))
+    .map(([text, incs]) => {
+      const lines = text.split('\n');
+      for (const [at, name, append] of incs)
+        lines.splice(at % (lines.length + 1), 0, `${append ? '%ksappend' : '%include'} ${name}`);
+      return lines.join('\n');
+    });
+  await fc.assert(
+    fc.asyncProperty(fileArb, fc.tuple(fileArb, fileArb, fileArb), async (root, files) => {
+      const reader = memory(Object.fromEntries(names.map((n, i) => [n, files[i]!])));
+      const r = await resolveIncludes(parseKickstart(root), { reader, file: 'root.ks', maxDepth: 4 });
+      expect(r.origins.length).toBe(r.document.lines.length);
+      for (const f of r.findings) expect(f.code).toMatch(/^KS_INCLUDE_/);
+    }),
+    { numRuns: 200 },
+  );
 });

@@ -349,7 +349,9 @@ async function startRaSender(
   await runOk('ip', ['-n', host.netns, '-6', 'addr', 'add', `${prefix6}3/64`, 'dev', 'eth0', 'nodad'], {
     timeoutMs: 10_000,
   });
-  await runOk('ip', ['netns', 'exec', host.netns, 'sysctl', '-q', '-w', 'net.ipv6.conf.all.forwarding=1'], {
+  // A router in IPv6 terms (procps' sysctl is not on a minimal Debian; /proc/sys/net is per namespace).
+  await runOk('sh', ['-c', 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding'], {
+    netns: host.netns,
     timeoutMs: 10_000,
   });
   const d = spawnIn(

@@ -242,7 +242,7 @@ export function lint(doc: ConfigDocument, options: LintOptions = {}): Finding[] 
   const core = buildModel(doc, { ...base, reader: 'core' });
   const menu = buildModel(doc, { ...base, reader: 'menu' });
 
-  for (const [f, d] of docs) lintLines(d, f, f === file, add, options, derivative);
+  for (const [f, d] of docs) lintLines(d, f, f === file, add, derivative);
   lintModel(core, menu, add, options, doc, file);
   // A file included twice yields the same model finding twice: keep one.
   const unique = new Map<string, Finding>();
@@ -261,14 +261,7 @@ type Add = (
   offset: number,
 ) => void;
 
-function lintLines(
-  doc: ConfigDocument,
-  file: string,
-  isMain: boolean,
-  add: Add,
-  options: LintOptions,
-  derivative: string,
-): void {
+function lintLines(doc: ConfigDocument, file: string, isMain: boolean, add: Add, derivative: string): void {
   let labelOpen = false;
   let afterBegin = false;
   let depth = 0;
@@ -582,7 +575,6 @@ function lintLines(
     if (last)
       add('PXELINUX_MENU_UNBALANCED', 'warning', `${depth} MENU BEGIN without MENU END`, file, last, 0);
   }
-  void options;
 }
 
 function lintColor(v: string, l: ConfigLine, file: string, add: Add): void {
@@ -777,7 +769,6 @@ function lintModel(
         );
     }
   }
-  const ontimeouts = [g.ontimeout, ...menu.menus.map((m) => m.ontimeout)];
   for (const l of doc.lines) {
     if (l.kind !== 'directive' || l.keyword !== 'ontimeout') continue;
     const v = lineValue(l);
@@ -793,7 +784,6 @@ function lintModel(
         l.valueStart,
       );
   }
-  void ontimeouts;
   // Files named by global directives of the main file, reported on their line.
   if (exists) {
     for (const l of doc.lines) {

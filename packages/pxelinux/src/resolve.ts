@@ -95,6 +95,12 @@ export interface BootResolution {
   readonly initrd: readonly string[];
   /** What a Linux kernel sees: `BOOT_IMAGE=<kernel> <args>`; null for other image types. */
   readonly cmdline: string | null;
+  /**
+   * Which readers parse this config on the way: always `core` (ldlinux.c32), plus `menu` when
+   * menu.c32/vesamenu.c32 is started (UI line, or DEFAULT naming the module). Where the two
+   * disagree (see the package README), the `menu` view decides what is shown and booted.
+   */
+  readonly readers: readonly ('core' | 'menu')[];
   /** Human-readable trail of the decisions, in order. */
   readonly steps: readonly string[];
 }
@@ -171,6 +177,7 @@ export function resolveBoot(doc: ConfigDocument, options: ResolveOptions = {}): 
     initrd: [],
     cmdline: null,
     ...rest,
+    readers: menuModel === undefined ? ['core'] : ['core', 'menu'],
     steps,
   });
 

@@ -151,6 +151,12 @@ describe('resolveBoot', () => {
     expect(r.cmdline).toBe('BOOT_IMAGE=vmlinuz quiet BOOTIF=01-88-99-aa-bb-cc-dd');
     expect(resolveBoot(parse('IMPLICIT 0\nDEFAULT vmlinuz\n')).outcome).toBe('error');
   });
+  it('says which readers parse the file', () => {
+    expect(resolveBoot(parse('DEFAULT a\nLABEL a\n')).readers).toEqual(['core']);
+    expect(resolveBoot(parse('UI menu.c32\nLABEL a\n')).readers).toEqual(['core', 'menu']);
+    // Without a UI line, DEFAULT menu starts menu.c32 too (found by the extension search).
+    expect(resolveBoot(parse('DEFAULT menu\nLABEL a\n')).readers).toEqual(['core', 'menu']);
+  });
   it('reports a UI it does not simulate', () => {
     expect(resolveBoot(parse('UI gfxboot.c32 bootlogo\nLABEL a\n')).outcome).toBe('ui');
   });

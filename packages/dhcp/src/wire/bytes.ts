@@ -4,6 +4,8 @@
  */
 import { DHCP_ERROR_CODES, DhcpError } from '../errors.js';
 
+const ASCII = new TextDecoder('utf-8');
+
 /** Formats a 32-bit unsigned number as a dotted quad. */
 export function formatIpv4(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
@@ -59,8 +61,26 @@ export function writeIpv4(text: string, target: Uint8Array, offset: number): voi
  * stray high bytes, re-encodes to exactly the same bytes.
  */
 export function latin1(bytes: Uint8Array, start = 0, end: number = bytes.length): string {
+  if (end - start <= 8) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
+  // Pure ASCII (the usual case) decodes the same as UTF-8, and TextDecoder is the fastest way to build it.
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    if (bytes[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return ASCII.decode(bytes.subarray(start, end));
+  // fromCharCode over whole chunks beats concatenation; 4 KiB keeps the argument count far below limits.
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  for (let at = start; at < end; at += 4096) {
+    const chunk = bytes.subarray(at, Math.min(end, at + 4096));
+    s += String.fromCharCode.apply(null, chunk as unknown as number[]);
+  }
   return s;
 }
 

@@ -204,7 +204,9 @@ export const u8List: ValueCodec<number[]> = defineCodec(
   'u8[]',
   (b) => {
     if (b.length === 0) badBytes('u8[]', 'empty');
-    return Array.from(b);
+    const out: number[] = [];
+    for (let i = 0; i < b.length; i++) out.push(b[i]!);
+    return out;
   },
   (v) => {
     if (v.length === 0) badValue('u8[]', 'needs at least one value');

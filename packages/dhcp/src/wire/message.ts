@@ -25,6 +25,7 @@
  * RFC 2131 §2 (figure 1), RFC 951 §3, RFC 1542 §2.
  */
 import { DHCP_ERROR_CODES, type DhcpErrorCode, DhcpError, type DhcpProblem } from '../errors.js';
+import { allocBytes } from './alloc.js';
 import { formatMac, latin1, parseIpv4, parseMac, readIpv4, writeLatin1 } from './bytes.js';
 import { type DhcpOptionName, type DhcpOptionValues, optionByCode, optionByName } from './options.js';
 
@@ -93,9 +94,9 @@ export interface DhcpWireLayout {
   readonly cookie: boolean;
   readonly options: LayoutRegion;
   /** Options carried in `file` (overload 1 or 3), or the raw field when it is not plain text + zeros. */
-  readonly file?: LayoutRegion | Uint8Array;
+  readonly file?: LayoutRegion | Uint8Array | undefined;
   /** Options carried in `sname` (overload 2 or 3), or the raw field when it is not plain text + zeros. */
-  readonly sname?: LayoutRegion | Uint8Array;
+  readonly sname?: LayoutRegion | Uint8Array | undefined;
 }
 
 /**
@@ -373,7 +374,71 @@ function decodeInternal(bytes: Uint8Array, report: Report): DhcpMessage | undefi
     report(DHCP_ERROR_CODES.TRUNCATED, b.length, `${b.length} bytes, a DHCP message needs at least 240`);
     if (b.length < BOOTP_HEADER_LENGTH) return undefined;
   }
-  const header = {
+  const snameField = readTextField(b, HEADER.SNAME, SNAME_LENGTH);
+  const fileField = readTextField(b, HEADER.FILE, FILE_LENGTH);
+  let sname = snameField.text;
+  let file = fileField.text;
+  let options: DhcpOption[];
+  let layout: DhcpWireLayout;
+
+  if (b.length < HEADER.OPTIONS || u32At(b, HEADER.COOKIE) !== MAGIC_COOKIE) {
+    if (b.length >= HEADER.OPTIONS) {
+      report(DHCP_ERROR_CODES.BAD_COOKIE, HEADER.COOKIE, 'bytes 236..239 are not the DHCP magic cookie');
+    }
+    // A BOOTP message (RFC 951 vend field) or junk: keep everything after the header as raw bytes.
+    options = [];
+    layout = {
+      cookie: false,
+      options: { tokens: [], tail: tailOf(b, BOOTP_HEADER_LENGTH, b.length) },
+      file: fileField.canonical ? undefined : b.slice(HEADER.FILE, HEADER.FILE + FILE_LENGTH),
+      sname: snameField.canonical ? undefined : b.slice(HEADER.SNAME, HEADER.SNAME + SNAME_LENGTH),
+    };
+  } else {
+    const instances: number[] = [];
+    const main = scanRegion(b, HEADER.OPTIONS, b.length, instances, report, 'options');
+
+    // RFC 2131 §4.1: options, then file (overload 1 or 3), then sname (2 or 3). 52 counts only from the
+    // options field (RFC 2132 §9.3).
+    let overload = 0;
+    for (let k = 0; k < instances.length; k += 3) {
+      if (instances[k] !== OVERLOAD) continue;
+      const at = instances[k + 1]!;
+      const n = instances[k + 2]!;
+      if (overload !== 0 || n !== 1 || b[at]! < 1 || b[at]! > 3) {
+        report(
+          DHCP_ERROR_CODES.BAD_OVERLOAD,
+          at - 2,
+          'option 52 must appear once, with one byte 1, 2 or 3',
+          OVERLOAD,
+        );
+        overload = -1;
+        continue;
+      }
+      overload = b[at]!;
+    }
+    if (overload < 0) overload = 0;
+
+    let fileRegion: LayoutRegion | Uint8Array | undefined;
+    let snameRegion: LayoutRegion | Uint8Array | undefined;
+    if (overload & 1) {
+      fileRegion = scanRegion(b, HEADER.FILE, HEADER.FILE + FILE_LENGTH, instances, report, 'file').region;
+      file = '';
+    } else if (!fileField.canonical) fileRegion = b.slice(HEADER.FILE, HEADER.FILE + FILE_LENGTH);
+    if (overload & 2) {
+      snameRegion = scanRegion(
+        b,
+        HEADER.SNAME,
+        HEADER.SNAME + SNAME_LENGTH,
+        instances,
+        report,
+        'sname',
+      ).region;
+      sname = '';
+    } else if (!snameField.canonical) snameRegion = b.slice(HEADER.SNAME, HEADER.SNAME + SNAME_LENGTH);
+    options = gatherOptions(b, instances);
+    layout = { cookie: true, options: main.region, file: fileRegion, sname: snameRegion };
+  }
+  return {
     op: b[0]!,
     htype: b[1]!,
     hlen: b[2]!,
@@ -386,107 +451,66 @@ function decodeInternal(bytes: Uint8Array, report: Report): DhcpMessage | undefi
     siaddr: readIpv4(b, HEADER.SIADDR),
     giaddr: readIpv4(b, HEADER.GIADDR),
     chaddr: b.slice(HEADER.CHADDR, HEADER.CHADDR + CHADDR_LENGTH),
+    sname,
+    file,
+    options,
+    layout,
   };
-  const snameField = readTextField(b, HEADER.SNAME, SNAME_LENGTH);
-  const fileField = readTextField(b, HEADER.FILE, FILE_LENGTH);
-
-  if (b.length < HEADER.OPTIONS || u32At(b, HEADER.COOKIE) !== MAGIC_COOKIE) {
-    if (b.length >= HEADER.OPTIONS) {
-      report(DHCP_ERROR_CODES.BAD_COOKIE, HEADER.COOKIE, 'bytes 236..239 are not the DHCP magic cookie');
-    }
-    // A BOOTP message (RFC 951 vend field) or junk: keep everything after the header as raw bytes.
-    const layout: DhcpWireLayout = {
-      cookie: false,
-      options: { tokens: [], tail: tailOf(b, BOOTP_HEADER_LENGTH, b.length) },
-      ...(snameField.canonical ? {} : { sname: b.slice(HEADER.SNAME, HEADER.SNAME + SNAME_LENGTH) }),
-      ...(fileField.canonical ? {} : { file: b.slice(HEADER.FILE, HEADER.FILE + FILE_LENGTH) }),
-    };
-    return { ...header, sname: snameField.text, file: fileField.text, options: [], layout };
-  }
-
-  const instances: number[] = [];
-  const main = scanRegion(b, HEADER.OPTIONS, b.length, instances, report, 'options');
-
-  // RFC 2131 §4.1: options, then file (overload 1 or 3), then sname (2 or 3). 52 counts only from the
-  // options field (RFC 2132 §9.3).
-  let overload = 0;
-  for (let k = 0; k < instances.length; k += 3) {
-    if (instances[k] !== OVERLOAD) continue;
-    const at = instances[k + 1]!;
-    const n = instances[k + 2]!;
-    if (overload !== 0 || n !== 1 || b[at]! < 1 || b[at]! > 3) {
-      report(
-        DHCP_ERROR_CODES.BAD_OVERLOAD,
-        at - 2,
-        'option 52 must appear once, with one byte 1, 2 or 3',
-        OVERLOAD,
-      );
-      overload = -1;
-      continue;
-    }
-    overload = b[at]!;
-  }
-  if (overload < 0) overload = 0;
-
-  let fileRegion: LayoutRegion | Uint8Array | undefined;
-  let snameRegion: LayoutRegion | Uint8Array | undefined;
-  let sname = snameField.text;
-  let file = fileField.text;
-  if (overload & 1) {
-    fileRegion = scanRegion(b, HEADER.FILE, HEADER.FILE + FILE_LENGTH, instances, report, 'file').region;
-    file = '';
-  } else if (!fileField.canonical) fileRegion = b.slice(HEADER.FILE, HEADER.FILE + FILE_LENGTH);
-  if (overload & 2) {
-    snameRegion = scanRegion(b, HEADER.SNAME, HEADER.SNAME + SNAME_LENGTH, instances, report, 'sname').region;
-    sname = '';
-  } else if (!snameField.canonical) snameRegion = b.slice(HEADER.SNAME, HEADER.SNAME + SNAME_LENGTH);
-
-  const options = gatherOptions(b, instances);
-  const layout: DhcpWireLayout = {
-    cookie: true,
-    options: main.region,
-    ...(fileRegion === undefined ? {} : { file: fileRegion }),
-    ...(snameRegion === undefined ? {} : { sname: snameRegion }),
-  };
-  return { ...header, sname, file, options, layout };
 }
 
 /** RFC 3396 §5: all instances of one code, wherever they are, concatenate in read order. */
 function gatherOptions(b: Uint8Array, instances: number[]): DhcpOption[] {
-  const count = instances.length / 3;
-  const seen = new Uint8Array(256);
-  let repeated = false;
-  for (let k = 0; k < instances.length; k += 3) {
-    const c = instances[k]!;
-    if (seen[c] !== 0) repeated = true;
-    seen[c] = 1;
-  }
   const options: DhcpOption[] = [];
-  if (!repeated) {
+  if (!hasRepeats(instances)) {
     for (let k = 0; k < instances.length; k += 3) {
       const at = instances[k + 1]!;
       options.push({ code: instances[k]!, data: b.slice(at, at + instances[k + 2]!) });
     }
     return options;
   }
-  const total = new Int32Array(256);
-  const order: number[] = [];
-  for (let k = 0; k < count * 3; k += 3) {
-    const c = instances[k]!;
-    if (total[c] === 0 && !order.includes(c)) order.push(c);
-    total[c]! += instances[k + 2]!;
-  }
-  const buffers = order.map((c) => new Uint8Array(total[c]!));
-  const filled = new Int32Array(256);
+  // Map: code -> [total length, instance offsets...]; insertion order is first appearance.
+  const groups = new Map<number, number[]>();
   for (let k = 0; k < instances.length; k += 3) {
     const c = instances[k]!;
-    const at = instances[k + 1]!;
-    const n = instances[k + 2]!;
-    buffers[order.indexOf(c)]!.set(b.subarray(at, at + n), filled[c]!);
-    filled[c]! += n;
+    const g = groups.get(c);
+    if (g === undefined) groups.set(c, [instances[k + 2]!, k]);
+    else {
+      g[0]! += instances[k + 2]!;
+      g.push(k);
+    }
   }
-  for (let i = 0; i < order.length; i++) options.push({ code: order[i]!, data: buffers[i]! });
+  for (const [code, g] of groups) {
+    const data = new Uint8Array(g[0]!);
+    let filled = 0;
+    for (let i = 1; i < g.length; i++) {
+      const k = g[i]!;
+      const at = instances[k + 1]!;
+      const n = instances[k + 2]!;
+      data.set(b.subarray(at, at + n), filled);
+      filled += n;
+    }
+    options.push({ code, data });
+  }
   return options;
+}
+
+/**
+ * Whether any code appears twice in the flat (code, offset, length) list. Quadratic for the usual handful
+ * of options (no allocation), a Set beyond that so a message full of one-byte options stays linear.
+ */
+function hasRepeats(instances: number[]): boolean {
+  const n = instances.length;
+  if (n <= 3 * 24) {
+    for (let i = 0; i < n; i += 3)
+      for (let j = i + 3; j < n; j += 3) if (instances[i] === instances[j]) return true;
+    return false;
+  }
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i += 3) {
+    if (seen.has(instances[i]!)) return true;
+    seen.add(instances[i]!);
+  }
+  return false;
 }
 
 /**
@@ -589,7 +613,7 @@ export interface EncodeOptions {
 }
 
 interface Placement {
-  /** code, start-in-data, length triples per region: 0 options, 1 file, 2 sname. */
+  /** (option index, start in its data, length) triples per region: 0 options, 1 file, 2 sname. */
   readonly regions: number[][];
   readonly length: number;
   readonly overload: number;
@@ -599,11 +623,12 @@ interface Placement {
 function layoutMatches(msg: DhcpMessage, layout: DhcpWireLayout): boolean {
   const opts = msg.options;
   if (!layout.cookie) return opts.length === 0;
-  const remaining = new Int32Array(256).fill(-1);
+  // code -> index in opts; remaining[index] counts down the bytes the layout still has to place.
+  const index = new Map<number, number>();
+  const remaining: number[] = [];
   let k = 0;
-  const regions = [layout.options, layout.file, layout.sname];
   for (let r = 0; r < 3; r++) {
-    const region = regions[r];
+    const region = r === 0 ? layout.options : r === 1 ? layout.file : layout.sname;
     if (region === undefined || region instanceof Uint8Array) continue;
     if (r === 1 && msg.file !== '') return false;
     if (r === 2 && msg.sname !== '') return false;
@@ -611,17 +636,20 @@ function layoutMatches(msg: DhcpMessage, layout: DhcpWireLayout): boolean {
     for (let i = 0; i < t.length; i += 2) {
       const c = t[i]!;
       if (c === PAD || c === END) continue;
-      if (remaining[c] === -1) {
-        const o = opts[k++];
+      let at = index.get(c);
+      if (at === undefined) {
+        const o = opts[k];
         if (o === undefined || o.code !== c) return false;
-        remaining[c] = o.data.length;
+        at = k++;
+        index.set(c, at);
+        remaining.push(o.data.length);
       }
-      remaining[c]! -= t[i + 1]!;
-      if (remaining[c]! < 0) return false;
+      remaining[at]! -= t[i + 1]!;
+      if (remaining[at]! < 0) return false;
     }
   }
   if (k !== opts.length) return false;
-  for (const o of opts) if (remaining[o.code] !== 0) return false;
+  for (const left of remaining) if (left !== 0) return false;
   return true;
 }
 
@@ -659,19 +687,22 @@ function checkOptions(msg: DhcpMessage): void {
 function placeCanonical(msg: DhcpMessage, opts: EncodeOptions): Placement {
   checkOptions(msg);
   const minLength = opts.minLength ?? BOOTP_MIN_LENGTH;
+  // Chunks are (option index, start in its data, length) triples.
   const chunks: number[] = [];
   let total = 0;
-  for (const o of msg.options) {
+  const options = msg.options;
+  for (let i = 0; i < options.length; i++) {
+    const o = options[i]!;
     if (o.code === OVERLOAD) continue;
     const n = o.data.length;
     if (n === 0) {
-      chunks.push(o.code, 0, 0);
+      chunks.push(i, 0, 0);
       total += 2;
       continue;
     }
     for (let at = 0; at < n; at += 255) {
       const len = Math.min(255, n - at);
-      chunks.push(o.code, at, len);
+      chunks.push(i, at, len);
       total += 2 + len;
     }
   }
@@ -755,14 +786,14 @@ export function dhcpMessageEncodingLength(msg: DhcpMessage, opts: EncodeOptions 
 export function encodeDhcpMessage(msg: DhcpMessage, opts: EncodeOptions = {}): Uint8Array {
   const layout = useLayout(msg, opts);
   if (layout !== undefined) {
-    const out = new Uint8Array(
+    const out = allocBytes(
       (layout.cookie ? HEADER.OPTIONS : BOOTP_HEADER_LENGTH) + regionLength(layout.options),
     );
     writeWithLayout(msg, layout, out, 0);
     return out;
   }
   const placement = placeCanonical(msg, opts);
-  const out = new Uint8Array(placement.length);
+  const out = allocBytes(placement.length);
   writeCanonical(msg, placement, out, 0);
   return out;
 }
@@ -862,13 +893,19 @@ function writeFixedField(
   return false;
 }
 
+/** Copies `n` bytes of `src` from `start` to `t` at `at`; a plain loop for short runs, `set` for long ones. */
+function copy(src: Uint8Array, start: number, n: number, t: Uint8Array, at: number): void {
+  if (n <= 32) for (let i = 0; i < n; i++) t[at + i] = src[start + i]!;
+  else t.set(src.subarray(start, start + n), at);
+}
+
 function writeWithLayout(msg: DhcpMessage, layout: DhcpWireLayout, t: Uint8Array, o: number): void {
   writeHeader(msg, t, o);
   writeFixedField('sname', msg.sname, layout.sname, t, o + HEADER.SNAME, SNAME_LENGTH);
   writeFixedField('file', msg.file, layout.file, t, o + HEADER.FILE, FILE_LENGTH);
-  const progress = new Int32Array(256);
-  const data: (Uint8Array | undefined)[] = new Array(256);
-  for (const opt of msg.options) data[opt.code] = opt.data;
+  // code -> [data, bytes already written]; the layout was checked to match the options.
+  const progress = new Map<number, [Uint8Array, number]>();
+  for (const opt of msg.options) progress.set(opt.code, [opt.data, 0]);
   const writeRegion = (region: LayoutRegion, at: number): void => {
     const tk = region.tokens;
     for (let i = 0; i < tk.length; i += 2) {
@@ -881,9 +918,9 @@ function writeWithLayout(msg: DhcpMessage, layout: DhcpWireLayout, t: Uint8Array
       else {
         t[at] = c;
         t[at + 1] = n;
-        const start = progress[c]!;
-        t.set(data[c]!.subarray(start, start + n), at + 2);
-        progress[c] = start + n;
+        const p = progress.get(c)!;
+        copy(p[0], p[1], n, t, at + 2);
+        p[1] += n;
         at += 2 + n;
       }
     }
@@ -905,8 +942,7 @@ function writeCanonical(msg: DhcpMessage, placement: Placement, t: Uint8Array, o
   if (!(placement.overload & 2)) writeTextField('sname', msg.sname, t, o + HEADER.SNAME, SNAME_LENGTH);
   if (!(placement.overload & 1)) writeTextField('file', msg.file, t, o + HEADER.FILE, FILE_LENGTH);
   writeU32(MAGIC_COOKIE, t, o + HEADER.COOKIE);
-  const data: (Uint8Array | undefined)[] = new Array(256);
-  for (const opt of msg.options) data[opt.code] = opt.data;
+  const options = msg.options;
   const writeChunks = (chunks: number[], at: number, overload: number): number => {
     if (overload !== 0) {
       t[at] = OVERLOAD;
@@ -915,12 +951,11 @@ function writeCanonical(msg: DhcpMessage, placement: Placement, t: Uint8Array, o
       at += 3;
     }
     for (let k = 0; k < chunks.length; k += 3) {
-      const c = chunks[k]!;
-      const start = chunks[k + 1]!;
+      const o = options[chunks[k]!]!;
       const n = chunks[k + 2]!;
-      t[at] = c;
+      t[at] = o.code;
       t[at + 1] = n;
-      if (n > 0) t.set(data[c]!.subarray(start, start + n), at + 2);
+      copy(o.data, chunks[k + 1]!, n, t, at + 2);
       at += 2 + n;
     }
     t[at] = END;

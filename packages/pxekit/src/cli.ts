@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-import { PXEKIT_VERSION } from './index.js';
+import { runCli } from './cli/main.js';
 
-const [command = 'help'] = process.argv.slice(2);
+const stop = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve());
+  process.once('SIGTERM', () => resolve());
+});
 
-if (command === 'example') {
-  process.stdout.write(
-    `pxekit ${PXEKIT_VERSION}: the boot server is not built yet (issue 8).\n` +
-      'What exists today: the libraries under packages/ and the lab that boots QEMU guests through reference\n' +
-      'servers (run `npm test` to see it work).\n',
-  );
-} else if (command === '--version' || command === 'version') {
-  process.stdout.write(`${PXEKIT_VERSION}\n`);
-} else {
-  process.stdout.write('usage: pxekit <example|version>\n');
-  process.exitCode = command === 'help' || command === '--help' ? 0 : 2;
-}
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: process.stderr.isTTY === true,
+  stopSignal: stop,
+});
+// serve resolves only after a signal; every other command is done here. Listeners on SIGINT must not keep
+// a finished command alive.
+process.removeAllListeners('SIGINT');
+process.removeAllListeners('SIGTERM');

@@ -12,7 +12,8 @@ export type PxekitErrorCode =
   | 'PXEKIT_ERR_IMPORT'
   | 'PXEKIT_ERR_USAGE'
   | 'PXEKIT_ERR_NOT_AVAILABLE'
-  | 'PXEKIT_ERR_LISTEN';
+  | 'PXEKIT_ERR_LISTEN'
+  | 'PXEKIT_ERR_PRIVILEGES';
 
 export class PxekitError extends Error {
   readonly code: PxekitErrorCode;

@@ -2,7 +2,7 @@
  * pxekit — the boot server composed from @pxekit/dhcp, @pxekit/tftp, @pxekit/pxelinux and
  * @pxekit/kickstart: one config file, DHCP (authoritative or proxy), TFTP and HTTP.
  */
-export const PXEKIT_VERSION: string = '0.0.0';
+export { type CliIo, EXIT, PXEKIT_VERSION, runCli } from './cli/main.js';
 
 export type * from './config/model.js';
 export { type LoadOptions, type LoadResult, loadConfig } from './config/load.js';

@@ -30,12 +30,14 @@ async function agentGet(a: GetArgs): Promise<void> {
   const results = await Promise.all(
     Array.from({ length: n }, async () => {
       try {
-        const b = await client.get(a.file, a.options);
-        return {
-          ok: true,
-          bytes: b.length,
-          sha: n === 1 ? createHash('sha256').update(b).digest('hex') : '',
-        };
+        // Stream and hash as it arrives: 100 clients x 32 MiB must not sit in the client's memory.
+        const hash = createHash('sha256');
+        let bytes = 0;
+        for await (const chunk of client.getStream(a.file, a.options)) {
+          hash.update(chunk as Uint8Array);
+          bytes += (chunk as Uint8Array).length;
+        }
+        return { ok: true, bytes, sha: hash.digest('hex') };
       } catch (err) {
         return { ok: false, bytes: 0, sha: String(err) };
       }

@@ -19,6 +19,8 @@ const args = JSON.parse(json ?? '{}') as {
   repeat?: number;
   maxBlockSize?: number;
   maxWindowSize?: number;
+  /** Files served from memory instead of the root (e.g. `pxelinux.cfg/default`). */
+  virtual?: Record<string, string>;
 };
 
 if (op === 'get') {
@@ -51,7 +53,18 @@ if (op === 'get') {
     maxWindowSize: args.maxWindowSize ?? 64,
     rateLimit: false,
     maxTransfers: 1024,
+    handler: ({ filename }) => {
+      const text = args.virtual?.[filename];
+      return text === undefined ? undefined : { data: new TextEncoder().encode(text) };
+    },
   });
+  // One line per finished transfer, for tests that watch what real firmware did.
+  server.on('transfer', (t) =>
+    process.stdout.write(
+      `TRANSFER ${JSON.stringify({ filename: t.filename, outcome: t.outcome, bytes: t.stats.bytes, blockSize: t.stats.blockSize, windowSize: t.stats.windowSize, source: t.source, options: t.options })}\n`,
+    ),
+  );
+  server.on('drop', (d) => process.stdout.write(`DROP ${JSON.stringify(d)}\n`));
   process.stdout.write(`listening ${JSON.stringify(server.address())}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

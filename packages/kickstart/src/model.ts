@@ -5,8 +5,9 @@
  * `--utc`), `%packages` sections are merged with pykickstart's set semantics, scripts keep their body
  * text exactly.
  *
- * Lines that validation rejects (unknown, removed, unavailable or deprecated commands; lines with an
- * unclosed quote) are not in the model, as pykickstart does not act on them either.
+ * Lines that validation rejects (unknown, removed or unavailable commands; lines with an unclosed
+ * quote) are not in the model, as pykickstart does not act on them either. Deprecated commands are
+ * kept with `deprecated: true`.
  */
 import { commaSplit, parseArgs } from './args.js';
 import { type KickstartDocument, type SectionNode, walkNodes } from './cst.js';
@@ -34,6 +35,8 @@ export interface ModelCommand {
   readonly args: readonly string[];
   /** True when a later line of the same singleton object replaced this one. */
   readonly overridden: boolean;
+  /** Deprecated in the model's version: pykickstart warns, and Anaconda ignores most such commands. */
+  readonly deprecated: boolean;
 }
 
 export interface PackagesModel {
@@ -152,7 +155,9 @@ export function interpretKickstart(doc: KickstartDocument, options: InterpretOpt
     if (n.kind === 'command') {
       if (n.problem?.kind === 'unclosed-quote') continue;
       const spec = getCommand(n.name);
-      if (!spec || lifeIn(spec.life, version).status !== 'ok') continue;
+      const status = spec ? lifeIn(spec.life, version).status : 'unavailable';
+      if (!spec || (status !== 'ok' && status !== 'deprecated')) continue;
+      const deprecated = status === 'deprecated';
       const object = commandObject(spec);
       if (spec.freeform) {
         commands.push({
@@ -163,6 +168,7 @@ export function interpretKickstart(doc: KickstartDocument, options: InterpretOpt
             options: {},
             args: n.words.slice(1).map((w) => w.value),
             overridden: false,
+            deprecated,
           },
           object,
           multi: spec.multi === true,
@@ -179,6 +185,7 @@ export function interpretKickstart(doc: KickstartDocument, options: InterpretOpt
           options: optionValues(usable),
           args: parsed.positionals.map((t) => t.value),
           overridden: false,
+          deprecated,
         },
         object,
         multi: spec.multi === true,

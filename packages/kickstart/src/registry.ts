@@ -84,7 +84,8 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'auth',
     object: 'auth',
     freeform: true,
-    life: both([6, null, 10], [1, null, 35]), // checked: removed RHEL10 and F35
+    // checked: warns from RHEL8 / F28 (use authselect) but is still applied; removed RHEL10 and F35
+    life: both([6, 8, 10], [1, 28, 35]),
     options: [],
     help: 'authconfig arguments, passed through to authconfig',
   }),
@@ -92,7 +93,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'authconfig',
     object: 'auth',
     freeform: true,
-    life: both([6, null, 10], [1, null, 35]), // checked
+    life: both([6, 8, 10], [1, 28, 35]), // checked
     options: [],
   }),
   cmd({ name: 'authselect', freeform: true, life: both([8], [28]), options: [] }), // checked

@@ -5,6 +5,7 @@ import {
   buildConfig,
   buildModel,
   type ConfigSpec,
+  type EntrySpec,
   entryCommandLine,
   format,
   type LabelSpec,
@@ -241,4 +242,57 @@ describe('builder', () => {
       for (const e of m.entries) expect(typeof entryCommandLine(e)).toBe('string');
     }
   });
+});
+
+describe('builder menu trees', () => {
+  const leaf = fc.record(
+    { label: labelName, kernel: text, menuLabel: text },
+    { requiredKeys: ['label', 'kernel'] },
+  );
+  const tree = fc.letrec<{ entries: EntrySpec[] }>((tie) => ({
+    entries: fc.array(
+      fc.oneof(
+        { weight: 4, arbitrary: leaf },
+        { weight: 1, arbitrary: fc.constant({ separator: true as const }) },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            submenu: fc.record({
+              tag: labelName,
+              title: text,
+              entries: tie('entries') as fc.Arbitrary<EntrySpec[]>,
+            }),
+          }),
+        },
+      ),
+      { maxLength: 4, depthIdentifier: 'menu' },
+    ) as fc.Arbitrary<EntrySpec[]>,
+  })).entries;
+
+  /** The menu shape a spec should produce: per menu, the display names in order. */
+  function expected(entries: readonly EntrySpec[], out: string[][]): string[][] {
+    const mine: string[] = [];
+    out.push(mine);
+    for (const e of entries) {
+      if ('separator' in e) mine.push('');
+      else if ('submenu' in e) {
+        mine.push(e.submenu.title ?? e.submenu.tag ?? '');
+        expected(e.submenu.entries ?? [], out);
+      } else mine.push(e.menuLabel ?? e.label);
+    }
+    return out;
+  }
+
+  test.prop([tree], { numRuns: 150 })(
+    'submenus, separators and labels come back in the same tree',
+    (entries) => {
+      const m = buildModel(parse(buildConfig({ ui: 'menu.c32', entries })), { reader: 'menu' });
+      const want = expected(entries, []);
+      // menus[1] is the hidden menu; the others are in MENU BEGIN order, depth first, like the spec walk.
+      const got = m.menus
+        .filter((x) => x.index !== 1)
+        .map((x) => x.entries.map((i) => m.entries[i]?.displayName ?? ''));
+      expect(got).toEqual(want);
+    },
+  );
 });

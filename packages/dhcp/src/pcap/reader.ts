@@ -86,7 +86,8 @@ export function readCapture(bytes: Uint8Array, opts: CaptureReadOptions = {}): C
 
 function readPcap(r: Reader, nano: boolean, max: number): CapturedPacket[] {
   r.need(0, 24);
-  const linkType = r.u32(20) & 0x0fffffff; // upper bits: FCS info (pcap draft §4)
+  // Upper bits carry FCS information (pcap draft §4); libpcap keeps the low 26 bits (LT_LINKTYPE).
+  const linkType = r.u32(20) & 0x03ffffff;
   const out: CapturedPacket[] = [];
   let o = 24;
   while (o + 16 <= r.bytes.length && out.length < max) {

@@ -9,8 +9,16 @@
  * unless the file has a `#version=` line. Files under `templated/` are validated in template mode.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { formatKickstart, parseKickstart, validateKickstart } from '../src/index.js';
+import { dirname, join, relative } from 'node:path';
+import {
+  formatKickstart,
+  type IncludeReader,
+  mapFindings,
+  parseKickstart,
+  resolveIncludes,
+  validateKickstart,
+} from '../src/index.js';
+import { createFileReader } from '../src/node/index.js';
 
 const root =
   process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '/work/shared/corpus/kickstart';
@@ -89,3 +97,46 @@ console.log(
   `\nfiles=${total} roundtrip-fail=${roundTripFail} crashes=${crashes} no-errors=${clean} (${(bytes / 1024).toFixed(0)} KiB in ${ms.toFixed(0)} ms)`,
 );
 for (const [k, v] of [...byCode].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(4)} ${k}`);
+
+// Second pass: resolve %include / %ksappend for files that have them (relative to the file, as
+// pykickstart's fallback does), and validate the flattened result.
+console.log('\n%include resolution');
+let withIncludes = 0;
+for (const f of files(root)) {
+  const rel = relative(root, f);
+  const text = readFileSync(f, 'utf8');
+  if (!/^\s*%(include|ksappend)\b/m.test(text)) continue;
+  withIncludes++;
+  // kickstart-tests' %ksappend fragments are resolved by its harness: platform folder first, then shared.
+  const frag = join(root, 'kickstart-tests', 'fragments');
+  const readers = rel.startsWith('kickstart-tests')
+    ? [join(frag, 'platform', 'fedora_rawhide'), join(frag, 'platform', 'rhel9'), join(frag, 'shared')].map(
+        (cwd) => createFileReader({ cwd }),
+      )
+    : [createFileReader({ cwd: dirname(f) })];
+  const reader: IncludeReader = async (target, from, kind) => {
+    for (const r of readers) {
+      const got = await r(target, from, kind);
+      if (got) return got;
+    }
+    return null;
+  };
+  const r = await resolveIncludes(parseKickstart(text), { reader, file: f });
+  const version = versionFor(rel, text);
+  const v = validateKickstart(r.document, {
+    ...(version !== undefined ? { version } : {}),
+    templates: rel.startsWith('kickstart-tests'),
+  });
+  const errors = mapFindings(r, v.findings).filter((x) => x.severity === 'error');
+  const problems = r.findings.filter((x) => x.code !== 'KS_INCLUDE_RUNTIME');
+  console.log(
+    `${problems.length === 0 ? 'ok  ' : 'MISS'} ${rel}: ${r.files.length} files, ${r.document.lines.length} lines, ` +
+      `runtime=${r.findings.length - problems.length}, flattened errors=${errors.length}`,
+  );
+  for (const p of problems)
+    console.log(`     ${relative(root, p.file ?? f)}:${p.line} ${p.code} ${p.message}`);
+  if (verbose)
+    for (const e of errors)
+      console.log(`     ${relative(root, e.file ?? f)}:${e.line}:${e.column} ${e.code} ${e.message}`);
+}
+console.log(`files with includes: ${withIncludes}`);

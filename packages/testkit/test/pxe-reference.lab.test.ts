@@ -145,4 +145,20 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', sta
       await vm.stop();
     }
   });
+
+  it("UEFI: OVMF + iPXE's EFI ROM (e1000) -> syslinux.efi -> kernel + initramfs prints the token", async () => {
+    const vm = await startVm(lab, { firmware: 'uefi', nic: 'e1000' });
+    try {
+      const m = await vm.waitForSerial(/PXEKIT-TOKEN (\S+)/, 180_000);
+      expect(m[1]).toBe(token);
+      await vm.waitForSerial(/PXEKIT-DONE/, 30_000);
+      console.log(`UEFI iPXE PXE boot: token after ${vm.elapsedMs()} ms`);
+      expect(vm.serial).toMatch(/iPXE/);
+    } catch (err) {
+      console.log(`--- serial\n${vm.serial.slice(-4000)}\n--- server\n${server.output.slice(-4000)}`);
+      throw err;
+    } finally {
+      await vm.stop();
+    }
+  });
 });

@@ -45,6 +45,15 @@ function texts(doc: ConfigDocument): string[] {
   return doc.lines.map((l) => l.raw + l.eol);
 }
 
+/**
+ * A line after which a new line may go: a directive other than a TEXT start (a line inserted after
+ * `TEXT HELP` would become help text), or the ENDTEXT that closes a block.
+ */
+function isContent(l: ConfigLine): boolean {
+  if (l.kind === 'text-end') return true;
+  return l.kind === 'directive' && l.keyword !== 'text' && l.keyword !== 'text help';
+}
+
 /** Label spans by name, as ldlinux names them (first word), first definition wins. */
 export function labelSpans(doc: ConfigDocument): Map<string, Span> {
   const spans = new Map<string, Span>();
@@ -57,7 +66,7 @@ export function labelSpans(doc: ConfigDocument): Map<string, Span> {
     for (; end < lines.length; end++) {
       const m = lines[end] as ConfigLine;
       if (m.kind === 'directive' && m.keyword !== undefined && CLOSES_LABEL.has(m.keyword)) break;
-      if (m.kind !== 'blank' && m.kind !== 'comment' && m.kind !== 'unknown') contentEnd = end + 1;
+      if (isContent(m)) contentEnd = end + 1;
     }
     const name = firstWord(l.raw.slice(l.valueStart, l.contentEnd));
     if (!spans.has(name)) spans.set(name, { start: i, end, contentEnd });
@@ -123,7 +132,7 @@ export function setGlobal(doc: ConfigDocument, keyword: string, value: string | 
   for (let i = 0; i < doc.lines.length; i++) {
     const l = doc.lines[i] as ConfigLine;
     if (l.kind === 'directive' && (l.keyword === 'label' || l.keyword === 'menu begin')) break;
-    if (l.kind === 'directive' || (l.kind === 'text-end' && at === i)) at = i + 1;
+    if (isContent(l)) at = i + 1;
   }
   if (at === t.length) ensureEol(t, style);
   t.splice(at, 0, renderLine(keyword, value, style) + style.eol);

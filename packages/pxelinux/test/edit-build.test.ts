@@ -74,6 +74,14 @@ describe('editor', () => {
     d = removeLabel(d, 'mt');
     expect(format(d)).toBe(BASE);
   });
+  it('never inserts into a TEXT block', () => {
+    const t = 'TEXT HELP\nglobal help\nENDTEXT\nLABEL a\n  KERNEL k\n  TEXT HELP\n  unterminated\n';
+    const d = setLabelDirective(setGlobal(parse(t), 'timeout', '5'), 'a', 'append', 'x');
+    expect(format(d)).toBe(
+      'TEXT HELP\nglobal help\nENDTEXT\nTIMEOUT 5\nLABEL a\n  KERNEL k\n  APPEND x\n  TEXT HELP\n  unterminated\n',
+    );
+    expect(buildModel(d).entries[0]).toMatchObject({ append: 'x', helpText: '  unterminated\n' });
+  });
   it('rejects values that cannot be written and unknown labels', () => {
     expect(() => setGlobal(parse(BASE), 'default', 'a\nb')).toThrow(
       expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_VALUE' }),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Finding, parseKickstart, type ValidateOptions, validateKickstart } from '../src/index.js';
 
@@ -251,4 +253,30 @@ it('never throws on arbitrary input', async () => {
     ),
     { numRuns: 500 },
   );
+});
+
+describe('a CentOS 6/7 PXE-guide kickstart (fixture in the shape of the seed guide)', () => {
+  const text = readFileSync(join(import.meta.dirname, 'fixtures', 'centos-guide-style.cfg'), 'utf8');
+  it.each(['RHEL6', 'RHEL7'])('reports only the copy-paste damage for %s', (version) => {
+    const found = check(text, { version }).map((f) => `${f.line}:${f.column} ${f.code}`);
+    expect(found).toEqual([
+      '5:20 KS_EMPTY_OPTION_VALUE',
+      '5:31 KS_UNEXPECTED_ARGUMENTS',
+      '7:5 KS_EMPTY_OPTION_VALUE',
+      '7:12 KS_UNEXPECTED_ARGUMENTS',
+      '17:18 KS_UNEXPECTED_ARGUMENTS',
+      '19:12 KS_EMPTY_OPTION_VALUE',
+      '19:22 KS_UNEXPECTED_ARGUMENTS',
+      '19:68 KS_EMPTY_OPTION_VALUE',
+      '22:14 KS_EMPTY_OPTION_VALUE',
+      '22:24 KS_UNEXPECTED_ARGUMENTS',
+    ]);
+  });
+
+  it('reports what a RHEL 9 install would reject on top', () => {
+    const found = check(text, { version: 'RHEL9' }).map((f) => f.code);
+    expect(found).toContain('KS_COMMAND_REMOVED'); // install
+    expect(found).toContain('KS_COMMAND_DEPRECATED'); // auth
+    expect(found).toContain('KS_OPTION_DEPRECATED'); // logging --level
+  });
 });

@@ -2,17 +2,18 @@
  * createBootServer: the composition. One config → HTTP (install trees, menus, kickstarts, API) and TFTP
  * (boot loaders, generated pxelinux.cfg and GRUB menus, the TFTP root), all feeding one boot timeline.
  *
- * DHCP is wired in when @pxekit/dhcp exports its server engine and Node adapter; until then a config with
- * `dhcp.mode` other than `off` is refused with PXEKIT_ERR_NOT_AVAILABLE unless `dhcp: false` is passed
- * (run beside an existing DHCP server that points `next-server` at this host).
+ * DHCP (authoritative or proxy) comes from @pxekit/dhcp's Node server (dhcp.ts); `dhcp: false` leaves it
+ * out (beside an existing DHCP server that points `next-server` at this host).
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
 import { ERROR_CODE, TFTP_ERR, TftpError } from '@pxekit/tftp';
 import { createTftpServer, type TftpServer } from '@pxekit/tftp/node';
+import type { DhcpServer } from '@pxekit/dhcp/node';
 import type { ServerEndpoints } from './boot/context.js';
 import { BootFiles } from './bootfiles.js';
+import { leaseViews, type StartDhcpOptions, startDhcp } from './dhcp.js';
 import type { PxekitConfig } from './config/model.js';
 import { PxekitError } from './errors.js';
 import { BootTimeline } from './events.js';
@@ -22,8 +23,10 @@ import { preflight, type PreflightReport } from './preflight.js';
 import { HostStateStore } from './state.js';
 
 export interface BootServerOptions {
-  /** Serve without DHCP even when the config enables it. Default: refuse (DHCP is not available yet). */
+  /** false: serve without DHCP even when the config enables it. */
   readonly dhcp?: boolean;
+  /** Socket options for the DHCP service (tests bind one plain socket on loopback). */
+  readonly dhcpSockets?: StartDhcpOptions;
   /** Address for 0.0.0.0 binds and generated URLs when `server.address` is not set. */
   readonly address?: string;
   /** Receives each boot event as a JSON line, in addition to `server.eventLog`. */
@@ -36,6 +39,12 @@ export interface BootServerOptions {
 export interface BootServerAddresses {
   readonly http?: { readonly address: string; readonly port: number };
   readonly tftp?: { readonly address: string; readonly port: number };
+  readonly dhcp?: readonly {
+    readonly interface?: string;
+    readonly address?: string;
+    readonly port: number;
+    readonly role: string;
+  }[];
 }
 
 /** The first IPv4 address of the first configured interface, if any. */
@@ -57,6 +66,7 @@ export class BootServer {
   readonly bootFiles: BootFiles;
   http: HttpService | undefined;
   tftp: TftpServer | undefined;
+  dhcp: DhcpServer | undefined;
   readonly #opts: BootServerOptions;
   #log: WriteStream | undefined;
   #addresses: BootServerAddresses = {};
@@ -123,12 +133,14 @@ export class BootServer {
           metrics: this.metrics,
           bootFiles: this.bootFiles,
           kickstarts: this.report.kickstarts!,
+          leases: () => (this.dhcp === undefined ? [] : leaseViews(this.dhcp)),
           ...(this.#opts.now === undefined ? {} : { now: this.#opts.now }),
         });
         const a = await this.http.listen(this.config.http.port, this.#opts.bindHost ?? this.config.http.bind);
         this.#addresses = { ...this.#addresses, http: { address: a.address, port: a.port } };
       }
       if (this.config.tftp.enabled) await this.#startTftp();
+      if (this.config.dhcp.mode !== 'off' && this.#opts.dhcp !== false) await this.#startDhcp();
     } catch (e) {
       await this.close();
       throw e;
@@ -212,10 +224,44 @@ export class BootServer {
     this.#addresses = { ...this.#addresses, tftp: { address: a.address, port: a.port } };
   }
 
+  async #startDhcp(): Promise<void> {
+    const endpoints = this.#endpoints();
+    if (endpoints === undefined) {
+      throw new PxekitError(
+        'PXEKIT_ERR_CONFIG',
+        'DHCP needs the address clients reach this server at: set server.address (or serve on an interface with an IPv4 address)',
+      );
+    }
+    try {
+      this.dhcp = await startDhcp(this.config, endpoints, this.timeline, this.#opts.dhcpSockets ?? {});
+    } catch (e) {
+      throw new PxekitError('PXEKIT_ERR_LISTEN', `DHCP cannot start: ${(e as Error).message}`, { cause: e });
+    }
+    const dhcp = this.dhcp;
+    this.metrics.gaugeFn('pxekit_dhcp_leases', 'DHCP leases by state.', () => {
+      const by = new Map<string, number>();
+      for (const l of leaseViews(dhcp)) by.set(l.state ?? 'unknown', (by.get(l.state ?? 'unknown') ?? 0) + 1);
+      return [...by].map(([state, value]) => ({ labels: { state }, value }));
+    });
+    this.metrics.gaugeFn('pxekit_dhcp_received_total', 'DHCP datagrams received.', () => [
+      { labels: {}, value: dhcp.stats.received },
+    ]);
+    this.#addresses = {
+      ...this.#addresses,
+      dhcp: dhcp.interfaces.map((i) => ({
+        ...(i.name === undefined ? {} : { interface: i.name }),
+        ...(i.address === undefined ? {} : { address: i.address }),
+        port: i.port,
+        role: i.role,
+      })),
+    };
+  }
+
   async close(): Promise<void> {
-    await Promise.all([this.http?.close(), this.tftp?.close()]);
+    await Promise.all([this.http?.close(), this.tftp?.close(), this.dhcp?.close()]);
     this.http = undefined;
     this.tftp = undefined;
+    this.dhcp = undefined;
     await new Promise<void>((resolve) =>
       this.#log === undefined ? resolve() : this.#log.end(() => resolve()),
     );
@@ -235,17 +281,6 @@ export async function createBootServer(
   config: PxekitConfig,
   opts: BootServerOptions = {},
 ): Promise<BootServer> {
-  if (config.dhcp.mode !== 'off' && opts.dhcp !== false) {
-    throw new PxekitError(
-      'PXEKIT_ERR_NOT_AVAILABLE',
-      `dhcp.mode is ${config.dhcp.mode}, and the DHCP service is not available in this build yet`,
-      {
-        details: [
-          'serve without it (pxekit serve --no-dhcp) beside a DHCP server whose next-server points here',
-        ],
-      },
-    );
-  }
   const address = config.server.address ?? opts.address ?? interfaceAddress(config.server.interfaces);
   const report = preflight(config, address === undefined ? {} : { address });
   const errors = report.problems.filter((p) => p.severity === 'error');

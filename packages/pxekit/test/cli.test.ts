@@ -46,7 +46,6 @@ hosts:
   );
   writeFileSync(join(dir, 'bad.yaml'), 'tftp:\n  rot: x\n');
   writeFileSync(join(dir, 'noroot.yaml'), 'tftp: { root: ./missing }\n');
-  writeFileSync(join(dir, 'dhcp.yaml'), 'dhcp: { mode: proxy }\ntftp: { root: ./tftp }\n');
   writeFileSync(
     join(dir, 'dhcpd.conf'),
     'subnet 10.1.0.0 netmask 255.255.0.0 {\n  range 10.1.1.1 10.1.1.50;\n  filename "pxelinux.0";\n}\n',
@@ -150,11 +149,10 @@ describe('pxekit CLI', () => {
     expect(o.stderr).toContain('exists; not overwriting it');
   });
 
-  it('says "not available" for what needs the DHCP service', async () => {
-    expect((await run('leases')).code).toBe(EXIT.NOT_AVAILABLE);
-    const s = await run('serve', '-c', 'dhcp.yaml');
-    expect(s.code).toBe(EXIT.NOT_AVAILABLE);
-    expect(s.stderr).toContain('the DHCP service is not available in this build yet');
+  it('leases reads a running server, and says so when there is none', async () => {
+    const r = await run('leases', '--url', 'http://127.0.0.1:9');
+    expect(r.code).toBe(EXIT.FAILURE);
+    expect(r.stderr).toMatch(/^pxekit: cannot read leases from http:\/\/127\.0\.0\.1:9: /);
     expect((await run('serve')).code).toBe(EXIT.USAGE);
   });
 

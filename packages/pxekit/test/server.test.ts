@@ -1,6 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createSocket, type Socket } from 'node:dgram';
+import {
+  createDhcpMessage,
+  type DhcpMessage,
+  decodeDhcpMessage,
+  encodeDhcpMessage,
+  getMessageType,
+  withOption,
+  withOptionData,
+} from '@pxekit/dhcp';
 import { tftpGet } from '@pxekit/tftp/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -103,16 +113,111 @@ describe('createBootServer over loopback', () => {
     });
   });
 
-  it('refuses to pretend it serves DHCP', async () => {
-    const withDhcp = load('dhcp: { mode: proxy }\n');
-    await expect(createBootServer(withDhcp)).rejects.toMatchObject({ code: 'PXEKIT_ERR_NOT_AVAILABLE' });
-  });
-
   it('an unreadable root is one clear error', async () => {
     const c = load('tftp: { root: ./nope }\n');
     await expect(createBootServer(c)).rejects.toMatchObject({
       code: 'PXEKIT_ERR_ROOT_UNREADABLE',
       details: [`tftp.root ${join(dir, 'nope')} does not exist`],
     });
+  });
+});
+
+describe('createBootServer with DHCP over loopback', () => {
+  let dhcpServer: BootServer;
+  let client: Socket;
+
+  beforeAll(async () => {
+    const c = load(
+      `
+server: { address: 127.0.0.1, stateDir: ./state-dhcp }
+dhcp:
+  mode: authoritative
+  subnets:
+    - subnet: 127.0.0.0/24
+      ranges: [127.0.0.100-127.0.0.150]
+      routers: [127.0.0.1]
+      leaseFile: x
+tftp: { root: ./tftp }
+http: { port: 8080 }
+bootLoaders: { search: [./loaders] }
+profiles:
+  default: { menu: m, bios: pxelinux }
+menus:
+  m: { entries: [{ id: local, localBoot: true }] }
+hosts:
+  - { mac: 52:54:00:00:00:07, name: seven, address: 127.0.0.20 }
+`.replace('      leaseFile: x\n', ''),
+    );
+    const config2 = { ...c, tftp: { ...c.tftp, port: 0 }, http: { ...c.http, port: 0 } };
+    dhcpServer = await createBootServer(config2, {
+      bindHost: '127.0.0.1',
+      dhcpSockets: { bind: 'any', address: '127.0.0.1', port: 0 },
+    });
+    await dhcpServer.start();
+    client = createSocket('udp4');
+    await new Promise<void>((r) => client.bind(0, '127.0.0.1', () => r()));
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await dhcpServer?.close();
+  });
+
+  /** A relayed DISCOVER (giaddr 127.0.0.1, RFC 8357 relay source port) so the reply comes back to us. */
+  function exchange(
+    mac: string,
+    type: number,
+    extra: (m: DhcpMessage) => DhcpMessage = (m) => m,
+  ): Promise<DhcpMessage> {
+    let msg = createDhcpMessage({ chaddr: mac, xid: 0x5eed, giaddr: '127.0.0.1' });
+    msg = withOption(msg, 'messageType', type);
+    msg = withOption(msg, 'clientSystemArchitecture', [0]);
+    msg = withOption(msg, 'vendorClassIdentifier', 'PXEClient:Arch:00000:UNDI:002001');
+    msg = withOptionData(msg, 82, Uint8Array.of(12, 0));
+    msg = extra(msg);
+    const port = dhcpServer.addresses.dhcp![0]!.port;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no DHCP reply')), 5000);
+      client.once('message', (bytes) => {
+        clearTimeout(timer);
+        resolve(decodeDhcpMessage(bytes));
+      });
+      client.send(encodeDhcpMessage(msg), port, '127.0.0.1');
+    });
+  }
+
+  it("offers the reserved address and the profile's boot file, and acks it", async () => {
+    const offer = await exchange('52:54:00:00:00:07', 1);
+    expect(offer.yiaddr).toBe('127.0.0.20');
+    expect(offer.siaddr).toBe('127.0.0.1');
+    expect(offer.file).toBe('pxelinux.0');
+    const ack = await exchange('52:54:00:00:00:07', 3, (m) =>
+      withOption(withOption(m, 'requestedIpAddress', '127.0.0.20'), 'serverIdentifier', '127.0.0.1'),
+    );
+    expect(getMessageType(ack)).toBe(5);
+    expect(ack.yiaddr).toBe('127.0.0.20');
+    const types = dhcpServer.timeline.query({ mac: '52:54:00:00:00:07' }).map((e) => e.type);
+    expect(types).toEqual([
+      'dhcp.discover',
+      'boot.decision',
+      'dhcp.offer',
+      'dhcp.request',
+      'boot.decision',
+      'dhcp.ack',
+    ]);
+    // The ACK bound the address to the MAC: later TFTP/HTTP requests from it join this host's timeline.
+    expect(dhcpServer.timeline.macForAddress('127.0.0.20')).toBe('52:54:00:00:00:07');
+    const leases = await (
+      await fetch(`http://127.0.0.1:${dhcpServer.addresses.http!.port}/api/leases`)
+    ).json();
+    expect(leases).toEqual([
+      expect.objectContaining({ mac: '52:54:00:00:00:07', address: '127.0.0.20', state: 'bound' }),
+    ]);
+  });
+
+  it('an unknown client gets a pool address and the default profile', async () => {
+    const offer = await exchange('52:54:00:00:00:99', 1);
+    expect(offer.yiaddr).toMatch(/^127\.0\.0\.1[0-4][0-9]$|^127\.0\.0\.150$/);
+    expect(offer.file).toBe('pxelinux.0');
   });
 });

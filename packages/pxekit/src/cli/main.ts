@@ -87,7 +87,7 @@ const MAIN_HELP = `pxekit ${PXEKIT_VERSION} — one process and one config file 
 usage: pxekit <command> [options]
 
 commands:
-  serve -c FILE [flags]     run TFTP and HTTP (and DHCP once available) from a config file and/or flags
+  serve -c FILE [flags]     run DHCP (or proxyDHCP), TFTP and HTTP from a config file and/or flags
   check -c FILE             validate the config, find boot loaders, show what each host would boot
   explain -c FILE --mac M   the boot decision for one client, with its reason trace
   import dhcpd.conf FILE    convert an ISC dhcpd.conf (the CentOS PXE guides' subset) to pxekit YAML
@@ -96,7 +96,7 @@ commands:
   tftp get|put              TFTP client with a progress bar
   pxelinux lint|format|lookup   check, reformat, or list the config files PXELINUX would try
   ks validate|flatten       validate a kickstart for a release, or resolve its %include lines
-  leases                    show DHCP leases (not available yet)
+  leases --url URL          show a running server's DHCP leases
   version                   print the version
 
 Every command takes --help. Output meant for scripts: --json where listed.
@@ -339,8 +339,8 @@ Runs the services the config file and the flags enable. Flags win over the file.
   --state-dir DIR          where host install state is kept
   --json                   boot events as JSON lines on stdout (default: one readable line each)
 
-DHCP (authoritative and proxy) is not available in this build yet: such configs exit 5 unless --no-dhcp.
-Stops cleanly on SIGINT/SIGTERM. After binding, switches to server.user/server.group when run as root.
+DHCP binds port 67 (and 4011 in proxy mode) on each interface, which needs root or CAP_NET_BIND_SERVICE
+and CAP_NET_RAW. Stops cleanly on SIGINT/SIGTERM. After binding, switches to server.user/server.group when run as root.
 `;
 
 const LOADER_BY_NAME: Record<string, LoaderChoice> = {
@@ -780,19 +780,34 @@ function readText(io: CliIo, file: string): string {
   }
 }
 
-const LEASES_HELP = `usage: pxekit leases
+const LEASES_HELP = `usage: pxekit leases [--url URL] [--json]
 
-Shows the DHCP lease table. Not available yet: it needs the DHCP service, which this build does not have
-(exit 5). The running server's leases will also be at GET /api/leases.
+Shows the DHCP leases of a running pxekit (GET URL/api/leases; default http://127.0.0.1:8080).
 `;
 
 async function cmdLeases(args: string[], io: CliIo): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' }, config: { type: 'string', short: 'c' } });
+  const { values } = parse(args, { json: { type: 'boolean' }, url: { type: 'string' } });
   if (values.help) return help(io, LEASES_HELP);
-  throw new PxekitError(
-    'PXEKIT_ERR_NOT_AVAILABLE',
-    'pxekit leases is not available yet: the DHCP service is not in this build',
-  );
+  const base = (values.url ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+  let leases: { mac: string; address: string; expiresAt: number; hostname?: string; state?: string }[];
+  try {
+    const res = await fetch(`${base}/api/leases`, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    leases = (await res.json()) as typeof leases;
+  } catch (e) {
+    io.stderr(`pxekit: cannot read leases from ${base}: ${(e as Error).message}\n`);
+    return EXIT.FAILURE;
+  }
+  if (values.json) io.stdout(json(leases));
+  else {
+    for (const l of leases) {
+      io.stdout(
+        `${l.address.padEnd(16)} ${l.mac}  ${(l.state ?? '').padEnd(8)} until ${new Date(l.expiresAt).toISOString()}${l.hostname === undefined ? '' : `  ${l.hostname}`}\n`,
+      );
+    }
+    if (leases.length === 0) io.stdout('no leases\n');
+  }
+  return EXIT.OK;
 }
 
 const EXAMPLE_HELP = `usage: pxekit example [--json]

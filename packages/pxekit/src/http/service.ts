@@ -4,7 +4,7 @@
  *
  * Routes:
  *   GET|HEAD /boot/<path>                  boot file space (loaders, TFTP root, generated menus)
- *   GET      /ipxe/<mac>                   the client's menu as an iPXE script
+ *   GET      /ipxe/<mac>, /ipxe/auto       the client's menu as an iPXE script (auto: MAC from the lease)
  *   GET      /ks/<mac>[/<kickstart>]       the host's rendered kickstart
  *   POST     /installed/<mac>              install finished: next boot is from the local disk
  *   GET      /api/hosts, /api/hosts/<mac>  hosts with install state and boot activity
@@ -190,8 +190,18 @@ export class HttpService {
 
     const ipxe = /^\/ipxe\/([^/]+)\/?$/.exec(p);
     if (ipxe !== null) {
-      const mac = normalizeMac(decodeURIComponent(ipxe[1]!));
-      if (mac === undefined) return this.#text(res, 400, 'not a MAC address\n', 'ipxe', method);
+      // /ipxe/auto: the client's MAC from its address (learnt from its DHCP lease or reservation).
+      const mac =
+        ipxe[1] === 'auto' ? this.#o.timeline.macForAddress(ip) : normalizeMac(decodeURIComponent(ipxe[1]!));
+      if (mac === undefined) {
+        return this.#text(
+          res,
+          ipxe[1] === 'auto' ? 404 : 400,
+          ipxe[1] === 'auto' ? `no DHCP lease known for ${ip}\n` : 'not a MAC address\n',
+          'ipxe',
+          method,
+        );
+      }
       try {
         const text = this.#o.bootFiles.menuText(mac, ipxeRenderer, endpoints, ip);
         if (text === undefined) return this.#text(res, 404, `no menu for ${mac}\n`, 'ipxe', method);

@@ -1,0 +1,69 @@
+/**
+ * The pxekit DHCP server as a small program, run inside a lab network namespace (our in-process code
+ * cannot enter one). Bundled on the fly with esbuild by the lab tests and the benchmark. Prints one JSON
+ * line per event on stdout (`{"event":"ack","mac":...}`) and `listening` once the sockets are bound;
+ * closes cleanly on SIGTERM/SIGINT.
+ *
+ *   node server-agent.mjs '{"config":{...},"interfaces":["srv0"],"leaseFile":"/tmp/x/leases.journal"}'
+ */
+import type { DhcpServerConfig } from '../src/engine/server.js';
+import type { ProxyDhcpConfig } from '../src/engine/proxy.js';
+import { createDhcpServer, type DropEvent, type ReplyEvent, type SilentEvent } from '../src/node/server.js';
+
+const args = JSON.parse(process.argv[2] ?? '{}') as {
+  config?: DhcpServerConfig;
+  proxy?: ProxyDhcpConfig;
+  interfaces?: string[];
+  leaseFile?: string;
+  durability?: 'fsync' | 'none';
+  /** Print only drops and a summary (benchmarks). */
+  quiet?: boolean;
+};
+
+const ac = new AbortController();
+const server = await createDhcpServer({
+  ...(args.config === undefined ? {} : { config: args.config }),
+  ...(args.proxy === undefined ? {} : { proxy: args.proxy }),
+  ...(args.interfaces === undefined ? {} : { interfaces: args.interfaces }),
+  ...(args.leaseFile === undefined ? {} : { leaseFile: args.leaseFile }),
+  ...(args.durability === undefined ? {} : { journal: { durability: args.durability } }),
+  signal: ac.signal,
+});
+
+const print = (o: object): void => {
+  process.stdout.write(`${JSON.stringify(o)}\n`);
+};
+const reply = (e: ReplyEvent): void =>
+  print({
+    event: e.kind,
+    mac: e.mac,
+    xid: e.xid,
+    interface: e.interface,
+    yiaddr: e.reply.yiaddr,
+    giaddr: e.reply.giaddr,
+    file: e.reply.file,
+    to: e.destination,
+    ...(e.nakReason === undefined ? {} : { nakReason: e.nakReason }),
+    ...(e.boot === undefined ? {} : { rule: e.boot.rule }),
+  });
+const silent = (e: SilentEvent): void =>
+  print({ event: e.kind, mac: e.mac, address: e.lease?.address, state: e.lease?.state });
+if (args.quiet !== true) {
+  for (const k of ['offer', 'ack', 'nak', 'inform', 'proxy-offer', 'proxy-ack'] as const) server.on(k, reply);
+  for (const k of ['release', 'decline', 'withdrawn'] as const) server.on(k, silent);
+}
+server.on('drop', (e: DropEvent) => {
+  if (args.quiet !== true) print({ event: 'drop', reason: e.reason, detail: e.detail, mac: e.mac });
+});
+server.on('error', (e) => print({ event: 'error', message: e.message }));
+
+print({ event: 'listening', interfaces: server.interfaces });
+const stop = (): void => {
+  ac.abort();
+  void server.close().then(() => {
+    print({ event: 'closed', stats: server.stats });
+    process.exit(0);
+  });
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

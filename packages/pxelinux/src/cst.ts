@@ -86,8 +86,14 @@ export function columnOf(line: ConfigLine, offset: number): number {
 }
 
 function lowerAscii(s: string): string {
-  // looking_at() folds by clearing bit 0x20; for the letters of a keyword that is exactly ASCII case folding.
-  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) | 0x20));
+  // looking_at() folds by clearing bit 0x20; for the letters of a keyword that is exactly ASCII case
+  // folding. Not toLowerCase(): it maps e.g. U+212A KELVIN SIGN to "k".
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c | 0x20) : s.charAt(i);
+  }
+  return out;
 }
 
 interface ClassifyState {
@@ -245,14 +251,19 @@ export function parse(text: string, options: ParseOptions = {}): ConfigDocument 
         eol = '\n';
       }
       const c = classify(raw, state, encoding);
-      const node: ConfigLine = {
+      const node: { -readonly [K in keyof ConfigLine]: ConfigLine[K] } = {
         raw,
         eol,
-        ...c,
+        kind: c.kind,
+        indentEnd: c.indentEnd,
+        keywordEnd: c.keywordEnd,
+        valueStart: c.valueStart,
+        contentEnd: c.contentEnd,
         line: lineNo,
         segment,
         column0: segStart - pos,
       };
+      if (c.keyword !== undefined) node.keyword = c.keyword;
       lines.push(node);
       segStart = segEnd;
       segment++;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Dev script: turns captures made by capture-clients.sh into test/fixtures/captures.json.
 Expected values come from tshark's dissector (an independent decoder), not from ours.
-  python3 packages/dhcp/scripts/make-fixtures.py out.json label=capture.pcapng [label=capture.pcapng ...]
+  python3 packages/dhcp/scripts/make-fixtures.py out.json label=capture.pcapng[@display-filter] ...
 """
 import json, subprocess, sys
 
@@ -13,7 +13,8 @@ FIELDS = ['frame.number', 'udp.srcport', 'udp.payload', 'dhcp.type', 'dhcp.id', 
 out = []
 for arg in sys.argv[2:]:
     label, path = arg.split('=', 1)
-    res = subprocess.run(['tshark', '-r', path, '-Y', 'dhcp', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a',
+    path, _, extra = path.partition('@')
+    res = subprocess.run(['tshark', '-r', path, '-Y', f'dhcp && ({extra})' if extra else 'dhcp', '-T', 'fields', '-E', 'separator=\t', '-E', 'occurrence=a',
                           '-E', 'aggregator=,'] + sum([['-e', f] for f in FIELDS], []),
                          capture_output=True, text=True, check=True)
     for line in res.stdout.splitlines():

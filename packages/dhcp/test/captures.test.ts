@@ -9,7 +9,11 @@ import {
   encodeDhcpMessage,
   fromHex,
   getMessageType,
+  IPXE_SUBOPTIONS,
+  encapsulated,
   getOption,
+  getOptionData,
+  readSubOption,
   toHex,
 } from '../src/index.js';
 
@@ -38,11 +42,21 @@ const fixtures: Fixture[] = JSON.parse(
   readFileSync(join(import.meta.dirname, 'fixtures/captures.json'), 'utf8'),
 );
 
-describe('real captures (dhclient, udhcpc, dhcpcd, dnsmasq, kea-dhcp4)', () => {
+describe('real captures (dhclient, udhcpc, dhcpcd, dnsmasq, kea-dhcp4, iPXE, OVMF, libslirp)', () => {
   it('has fixtures from every peer', () => {
     const text = fixtures.map((f) => f.name).join('\n');
-    for (const peer of ['dnsmasq', 'kea-dhcp4']) expect(text).toContain(peer);
-    expect(fixtures.length).toBeGreaterThanOrEqual(20);
+    for (const peer of [
+      'dnsmasq',
+      'kea-dhcp4',
+      'iPXE BIOS',
+      'iPXE EFI',
+      'ipxe.efi',
+      'OVMF own PXE',
+      'libslirp',
+    ]) {
+      expect(text).toContain(peer);
+    }
+    expect(fixtures.length).toBeGreaterThanOrEqual(50);
   });
 
   for (const f of fixtures) {
@@ -83,6 +97,40 @@ describe('real captures (dhclient, udhcpc, dhcpcd, dnsmasq, kea-dhcp4)', () => {
       it('has no problems in a tolerant decode, and every registered option value is well formed', () => {
         expect(decodeDhcpMessageTolerant(bytes).problems).toEqual([]);
       });
+    });
+  }
+});
+
+describe('PXE firmware captures carry what boot decisions need', () => {
+  const pxe = fixtures.filter(
+    (f) => f.from === 'client' && f.expect.vendorClassIdentifier?.startsWith('PXEClient'),
+  );
+
+  it('there are BIOS and UEFI ones', () => {
+    expect(new Set(pxe.map((f) => f.expect.vendorClassIdentifier))).toEqual(
+      new Set([
+        'PXEClient:Arch:00000:UNDI:002001',
+        'PXEClient:Arch:00007:UNDI:003010',
+        'PXEClient:Arch:00007:UNDI:003000',
+      ]),
+    );
+  });
+
+  for (const f of pxe) {
+    it(`${f.name}: 93 matches the arch in 60, 94 is UNDI, 97 a 16-byte GUID, iPXE has 77 + 175`, () => {
+      const msg = decodeDhcpMessage(fromHex(f.hex));
+      const arch = Number(/Arch:(\d{5})/.exec(f.expect.vendorClassIdentifier!)![1]);
+      expect(getOption(msg, 'clientSystemArchitecture')).toEqual([arch]);
+      expect(getOption(msg, 'clientNetworkInterfaceId')?.type).toBe(1);
+      const guid = getOption(msg, 'clientMachineId')!;
+      expect([guid.type, guid.id.length]).toEqual([0, 16]);
+      if (f.name.includes('iPXE') || f.name.includes('ipxe.efi')) {
+        expect(getOption(msg, 'userClass')).toEqual({ raw: 'iPXE' });
+        const features = encapsulated.decode(getOptionData(msg, 175)!);
+        expect(readSubOption(features, IPXE_SUBOPTIONS, 'tftp')).toBe(1);
+      } else {
+        expect(getOption(msg, 'userClass')).toBeUndefined();
+      }
     });
   }
 });

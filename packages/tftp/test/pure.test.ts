@@ -5,6 +5,7 @@ import {
   NetasciiEncoder,
   parseMode,
   parseOptionNumber,
+  parseRemapFile,
   sanitizeFilename,
 } from '../src/index.js';
 
@@ -138,5 +139,42 @@ describe('small parsers', () => {
     expect(parseMode('NetAscii')).toBe('netascii');
     expect(parseMode('OCTET')).toBe('octet');
     expect(parseMode('mail')).toBeUndefined();
+  });
+});
+
+describe('parseRemapFile (tftp-hpa map file)', () => {
+  const rules = parseRemapFile(
+    [
+      '# migrated from /etc/tftpd.map',
+      'rg \\\\ /',
+      'r ^/tftpboot/',
+      'ri ^PXELINUX\\.0$ pxelinux.0',
+      're ^(.*)\\.menu$ menus/\\1-\\i-\\x',
+      'a ^secret',
+      'rP ^up/ incoming/',
+      '  ',
+    ].join('\n'),
+  );
+  const map = (raw: string, kind: 'rrq' | 'wrq' = 'rrq') =>
+    sanitizeFilename(raw, {
+      remap: rules,
+      backslashes: false,
+      context: { remoteAddress: '::ffff:10.0.0.5', kind },
+    });
+
+  it('rewrites like tftp-hpa: backslashes, prefixes, case-insensitive names, groups and \\i/\\x', () => {
+    expect(map('\\tftpboot\\PxeLinux.0')).toMatchObject({ ok: true, path: 'pxelinux.0' });
+    expect(map('boot.menu')).toMatchObject({ ok: true, path: 'menus/boot-10.0.0.5-0A000005' });
+  });
+
+  it('refuses with `a`, and applies G/P rules to one direction only', () => {
+    expect(map('secret/key')).toMatchObject({ ok: false, error: { tftpCode: 2 } });
+    expect(map('up/file', 'wrq')).toMatchObject({ ok: true, path: 'incoming/file' });
+    expect(map('up/file', 'rrq')).toMatchObject({ ok: true, path: 'up/file' });
+  });
+
+  it('reports the line of a bad rule', () => {
+    expect(() => parseRemapFile('r ^ok$ x\nq bad')).toThrowError(/line 2/);
+    expect(() => parseRemapFile('r (unclosed')).toThrowError(/line 1: bad regex/);
   });
 });

@@ -1,6 +1,6 @@
 export { samePeer, wireBlock, wireDelta } from './base.js';
-export { parseMode, sanitizeFilename } from './filename.js';
-export type { FilenameOptions, FilenameResult, RemapRule } from './filename.js';
+export { parseMode, parseRemapFile, sanitizeFilename } from './filename.js';
+export type { FilenameOptions, FilenameResult, RemapContext, RemapRule } from './filename.js';
 export {
   acceptOack,
   buildRequestOptions,

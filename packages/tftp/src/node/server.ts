@@ -320,7 +320,10 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     const mode = parseMode(req.mode);
     if (!mode)
       return refuse(new TftpError(TFTP_ERR.BAD_MODE, 'Unsupported mode', ERROR_CODE.ILLEGAL_OPERATION));
-    const name = sanitizeFilename(req.filename, this.#opts.filenames);
+    const name = sanitizeFilename(req.filename, {
+      ...this.#opts.filenames,
+      context: { remoteAddress: shown.address, kind: req.type },
+    });
     if (!name.ok) return refuse(name.error, req.filename.slice(0, 255));
     const filename = name.path;
     this.emit('request', { id, kind: req.type, remote: shown, filename, mode, options: req.options });

@@ -63,6 +63,7 @@ export const LINT_CODES: {
   readonly INCLUDE_DEPTH: 'PXELINUX_INCLUDE_DEPTH';
   readonly LOCALBOOT_VALUE: 'PXELINUX_LOCALBOOT_VALUE';
   readonly MENU_SAVE_IGNORED: 'PXELINUX_MENU_SAVE_IGNORED';
+  readonly MENU_ONLY_DIRECTIVE: 'PXELINUX_MENU_ONLY_DIRECTIVE';
 } = Object.freeze({
   UNKNOWN_KEYWORD: 'PXELINUX_UNKNOWN_KEYWORD',
   KEYWORD_GLUED: 'PXELINUX_KEYWORD_GLUED',
@@ -98,6 +99,7 @@ export const LINT_CODES: {
   INCLUDE_DEPTH: 'PXELINUX_INCLUDE_DEPTH',
   LOCALBOOT_VALUE: 'PXELINUX_LOCALBOOT_VALUE',
   MENU_SAVE_IGNORED: 'PXELINUX_MENU_SAVE_IGNORED',
+  MENU_ONLY_DIRECTIVE: 'PXELINUX_MENU_ONLY_DIRECTIVE',
 });
 
 export type LintCode = (typeof LINT_CODES)[keyof typeof LINT_CODES];
@@ -783,6 +785,30 @@ function lintModel(
         l,
         l.valueStart,
       );
+  }
+  // Directives only menu.c32 reads, in a file that never starts it (no UI/DEFAULT naming the menu).
+  const menuModule = /^(?:.*[/:])?(?:vesa)?menu(?:\.c32)?$/;
+  const startsMenu =
+    (g.hasUi && g.ui !== null && menuModule.test(firstWord(g.ui))) ||
+    (!g.hasUi && g.default !== null && menuModule.test(firstWord(g.default)));
+  const uiIsOther = g.hasUi && !startsMenu;
+  if (!startsMenu && !uiIsOther) {
+    for (const l of doc.lines) {
+      if (l.kind !== 'directive' || l.keyword === undefined) continue;
+      const info = DIRECTIVES.get(l.keyword);
+      const taggedInclude = l.keyword === 'include' && /\S\s+\S/.test(lineValue(l));
+      if (info?.readBy === 'menu' || taggedInclude)
+        add(
+          'PXELINUX_MENU_ONLY_DIRECTIVE',
+          'info',
+          taggedInclude
+            ? 'only menu.c32 turns INCLUDE file tag into a submenu, and no menu is started by this file'
+            : `${l.keyword.toUpperCase()} is read only by menu.c32/vesamenu.c32, and no menu is started by this file`,
+          mainFile,
+          l,
+          l.indentEnd,
+        );
+    }
   }
   // Files named by global directives of the main file, reported on their line.
   if (exists) {

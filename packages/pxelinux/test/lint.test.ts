@@ -51,6 +51,13 @@ describe('lint', () => {
     expect(codes('INCLUDE b.cfg\n', { include, maxIncludeDepth: 1 })).toEqual(['1:1 PXELINUX_INCLUDE_DEPTH']);
     expect(codes('INCLUDE nope.cfg\n')).toEqual([]);
   });
+  it('notes menu.c32-only directives in a file that starts no menu', () => {
+    expect(codes('DEFAULT a\nMENU IMMEDIATE\nINCLUDE x.cfg Sub\nLABEL a\nKERNEL k\n')).toEqual([
+      '2:1 PXELINUX_MENU_ONLY_DIRECTIVE',
+      '3:1 PXELINUX_MENU_ONLY_DIRECTIVE',
+    ]);
+    expect(codes('UI vesamenu.c32\nMENU IMMEDIATE\nLABEL a\nKERNEL k\n')).toEqual([]);
+  });
   it('is quiet on a clean builder-style file', () => {
     expect(
       lint(parse('UI menu.c32\nDEFAULT a\nTIMEOUT 50\nLABEL a\n  KERNEL vmlinuz\n  APPEND quiet\n')),

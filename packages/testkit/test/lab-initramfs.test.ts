@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   cpioEncodingLength,
   encodeCpio,
+  guestCommandLine,
+  pxelinuxMenu,
   qemuArgs,
   resolveModuleOrder,
   S_IFCHR,
@@ -148,5 +150,24 @@ describe('private mounts', () => {
     expect(args.slice(0, 3)).toEqual(['-m', '--propagation', 'private']);
     expect(args[5]).toBe(`set -e; mount --bind '/tmp/a b' /var/lib/dhcpcd; exec "$@"`);
     expect(args.slice(6)).toEqual(['sh', 'dhcpcd', '-1', 'eth0']);
+  });
+});
+
+describe('pxelinux menu for the lab guest', () => {
+  it('puts SERIAL first and the token and URL on the kernel line', () => {
+    const text = pxelinuxMenu({ token: 'abc123', url: 'http://10.99.0.1/x' });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('SERIAL 0 115200');
+    expect(lines).toContain('UI menu.c32');
+    expect(text).toMatch(
+      /^ {2}APPEND console=ttyS0,115200 .*pxekit\.token=abc123 pxekit\.url=http:\/\/10\.99\.0\.1\/x$/m,
+    );
+    const simple = pxelinuxMenu({ token: 't', ui: 'simple' });
+    expect(simple).toContain('PROMPT 0');
+    expect(simple).not.toContain('menu.c32');
+  });
+
+  it('refuses a token that would break the kernel command line', () => {
+    expect(() => guestCommandLine({ token: 'a b' })).toThrow(RangeError);
   });
 });

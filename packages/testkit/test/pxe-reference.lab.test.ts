@@ -1,10 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, linkSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BOOT_FILE_PACKAGES,
-  bootFile,
-  buildInitramfs,
   DNSMASQ_PACKAGES,
   type Lab,
   QEMU_PACKAGES,
@@ -17,6 +15,8 @@ import {
   startVm,
   type Daemon,
   type TempDir,
+  type PxeTree,
+  writePxeTree,
 } from '../src/lab/index.js';
 
 // A QEMU guest PXE-boots through a reference DHCP+TFTP server: iPXE ROM (BIOS) -> pxelinux.0 ->
@@ -28,68 +28,30 @@ const status = await labStatus({
   needs: ['root', 'netns', 'tun'],
 });
 
-async function bootServer(lab: Lab, tftpRoot: string): Promise<Daemon> {
-  return startDnsmasq(lab, { tftpRoot, bootFile: { bios: 'pxelinux.0', efi64: 'efi64/syslinux.efi' } });
+async function bootServer(lab: Lab, tree: PxeTree): Promise<Daemon> {
+  return startDnsmasq(lab, { tftpRoot: tree.root, bootFile: { bios: tree.bios, efi64: tree.efi64 } });
 }
 
 describe.skipIf(!status.ok)(labTitle('PXE boot through dnsmasq (QEMU, TCG)', status), () => {
   let lab: Lab;
   let dir: TempDir;
   let server: Daemon;
+  let tree: PxeTree;
   const token = randomBytes(8).toString('hex');
   const body = `hello from the lab ${token}\n`;
 
   beforeAll(async () => {
     lab = await createLab({ name: 'pxe', ra: true, clients: 0, taps: 1 });
     dir = makeTempDir('pxe');
-    const tftp = dir.join('tftp');
-    mkdirSync(`${tftp}/pxelinux.cfg`, { recursive: true });
-    for (const [name, file] of [
-      ['pxelinux.0', 'pxelinux'],
-      ['ldlinux.c32', 'ldlinux'],
-      ['menu.c32', 'menu'],
-      ['libutil.c32', 'libutil'],
-      ['libcom32.c32', 'libcom32'],
-    ] as const) {
-      copyFileSync(bootFile(file), `${tftp}/${name}`);
-    }
-    // syslinux.efi looks for ldlinux.e64, its modules and pxelinux.cfg/ beside itself.
-    mkdirSync(`${tftp}/efi64/pxelinux.cfg`, { recursive: true });
-    for (const [name, file] of [
-      ['syslinux.efi', 'syslinuxEfi'],
-      ['ldlinux.e64', 'ldlinuxE64'],
-      ['menu.c32', 'menuE64'],
-      ['libutil.c32', 'libutilE64'],
-      ['libcom32.c32', 'libcom32E64'],
-    ] as const) {
-      copyFileSync(bootFile(file), `${tftp}/efi64/${name}`);
-    }
-    const initramfs = buildInitramfs(['e1000', 'virtio']);
-    copyFileSync(initramfs.kernel, `${tftp}/vmlinuz`);
-    writeFileSync(`${tftp}/initrd.img`, initramfs.bytes);
-    const menu = (prefix: string): string =>
-      [
-        'SERIAL 0 115200',
-        'UI menu.c32',
-        'MENU TITLE pxekit lab menu',
-        'TIMEOUT 10',
-        'DEFAULT guest',
-        'LABEL guest',
-        '  MENU LABEL lab guest',
-        `  KERNEL ${prefix}vmlinuz`,
-        `  INITRD ${prefix}initrd.img`,
-        `  APPEND console=ttyS0,115200 quiet panic=-1 pxekit.token=${token} pxekit.url=http://${lab.serverIp}/hello.txt`,
-        '',
-      ].join('\n');
-    writeFileSync(`${tftp}/pxelinux.cfg/default`, menu(''));
-    // syslinux.efi resolves every path, even "/x", below its own directory: give it the same files.
-    writeFileSync(`${tftp}/efi64/pxelinux.cfg/default`, menu(''));
-    linkSync(`${tftp}/vmlinuz`, `${tftp}/efi64/vmlinuz`);
-    linkSync(`${tftp}/initrd.img`, `${tftp}/efi64/initrd.img`);
+    tree = writePxeTree(dir.join('tftp'), {
+      token,
+      url: `http://${lab.serverIp}/hello.txt`,
+      title: 'pxekit lab menu',
+    });
     const http = dir.join('http');
     mkdirSync(http);
     writeFileSync(`${http}/hello.txt`, body);
-    server = await bootServer(lab, tftp);
+    server = await bootServer(lab, tree);
     await startBusyboxHttpd(lab, http);
   });
 

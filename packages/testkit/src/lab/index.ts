@@ -72,3 +72,5 @@ export {
   TFTPD_HPA_PACKAGES,
 } from './reference.js';
 export type { DnsmasqOptions } from './reference.js';
+export { guestCommandLine, pxelinuxMenu, writePxeTree } from './pxe-tree.js';
+export type { PxelinuxMenuOptions, PxeTree } from './pxe-tree.js';

@@ -8,6 +8,7 @@
  */
 import type { DhcpServerConfig } from '../src/engine/server.js';
 import type { ProxyDhcpConfig } from '../src/engine/proxy.js';
+import { getOptionData } from '../src/wire/message.js';
 import { createDhcpServer, type DropEvent, type ReplyEvent, type SilentEvent } from '../src/node/server.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as {
@@ -43,6 +44,7 @@ const reply = (e: ReplyEvent): void =>
     giaddr: e.reply.giaddr,
     file: e.reply.file,
     to: e.destination,
+    agent: Buffer.from(getOptionData(e.reply, 82) ?? []).toString('hex'),
     ...(e.nakReason === undefined ? {} : { nakReason: e.nakReason }),
     ...(e.boot === undefined ? {} : { rule: e.boot.rule }),
   });

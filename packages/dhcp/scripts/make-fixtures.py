@@ -5,7 +5,7 @@ Expected values come from tshark's dissector (an independent decoder), not from 
 """
 import json, subprocess, sys
 
-FIELDS = ['frame.number', 'udp.srcport', 'udp.payload', 'dhcp.type', 'dhcp.id', 'dhcp.hw.mac_addr', 'dhcp.ip.your',
+FIELDS = ['frame.number', 'udp.srcport', 'dhcp.type', 'udp.payload', 'dhcp.type', 'dhcp.id', 'dhcp.hw.mac_addr', 'dhcp.ip.your',
           'dhcp.ip.server', 'dhcp.file', 'dhcp.option.type', 'dhcp.option.dhcp', 'dhcp.option.hostname',
           'dhcp.option.vendor_class_id', 'dhcp.option.dhcp_server_id', 'dhcp.option.requested_ip_address',
           'dhcp.option.ip_address_lease_time', 'dhcp.option.request_list_item']
@@ -22,7 +22,7 @@ for arg in sys.argv[2:]:
         ints = lambda s: [int(x) for x in s.split(',') if x != '']
         codes = [c for c in ints(v['dhcp.option.type']) if c not in (0, 255)]
         msgtype = int(v['dhcp.option.dhcp'])
-        client = v['udp.srcport'] == '68'
+        client = v['dhcp.type'] == '1'  # BOOTREQUEST, also when a relay forwards it from port 67
         expect = {
             'messageType': msgtype,
             'xid': int(v['dhcp.id'], 16),

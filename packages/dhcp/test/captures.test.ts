@@ -10,6 +10,7 @@ import {
   fromHex,
   getMessageType,
   IPXE_SUBOPTIONS,
+  RELAY_AGENT_SUBOPTIONS,
   encapsulated,
   getOption,
   getOptionData,
@@ -42,7 +43,7 @@ const fixtures: Fixture[] = JSON.parse(
   readFileSync(join(import.meta.dirname, 'fixtures/captures.json'), 'utf8'),
 );
 
-describe('real captures (dhclient, udhcpc, dhcpcd, dnsmasq, kea-dhcp4, iPXE, OVMF, libslirp)', () => {
+describe('real captures (dhclient, udhcpc, dhcpcd, dnsmasq, kea-dhcp4, iPXE, OVMF, libslirp, dhcrelay, ISC dhcpd)', () => {
   it('has fixtures from every peer', () => {
     const text = fixtures.map((f) => f.name).join('\n');
     for (const peer of [
@@ -131,6 +132,26 @@ describe('PXE firmware captures carry what boot decisions need', () => {
       } else {
         expect(getOption(msg, 'userClass')).toBeUndefined();
       }
+    });
+  }
+});
+
+describe('relayed captures (ISC dhcrelay -a to ISC dhcpd)', () => {
+  const relayed = fixtures.filter((f) => f.name.includes('dhcrelay') && f.expect.optionCodes.includes(82));
+
+  it('has relayed requests and replies', () => {
+    expect(relayed.map((f) => f.from)).toEqual(expect.arrayContaining(['client', 'server']));
+  });
+
+  for (const f of relayed) {
+    it(`${f.name}: giaddr is the relay, 82 is last with circuit id = the relay's interface`, () => {
+      const msg = decodeDhcpMessage(fromHex(f.hex));
+      expect(msg.giaddr).toBe('10.99.32.1');
+      expect(msg.options.at(-1)!.code).toBe(82);
+      const sub = getOption(msg, 'relayAgentInformation')!;
+      expect(new TextDecoder().decode(readSubOption(sub, RELAY_AGENT_SUBOPTIONS, 'circuitId'))).toBe(
+        'pxr-rc',
+      );
     });
   }
 });

@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DHCP_ERROR_CODES,
   DhcpError,
   buildUdpFrame,
+  decodeDhcpMessage,
   extractDhcpMessages,
   readCapture,
   writePcap,
@@ -165,5 +168,27 @@ describe('pcap reader', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('a real dumpcap pcapng (ours: scripts/capture-relay.sh, two interfaces)', () => {
+  it('reads every frame and finds the 8 DHCP messages, which decode strictly', () => {
+    const file = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures/relay.pcapng')));
+    const packets = readCapture(file);
+    expect(packets).toHaveLength(17);
+    const dhcp = extractDhcpMessages(packets);
+    expect(dhcp.map((d) => `${d.srcIp}:${d.srcPort}>${d.dstIp}:${d.dstPort}`)).toEqual([
+      '0.0.0.0:68>255.255.255.255:67',
+      '10.99.33.2:67>10.99.33.1:67',
+      '10.99.32.1:67>10.99.32.100:68',
+      '0.0.0.0:68>255.255.255.255:67',
+      '10.99.32.1:67>10.99.32.100:68',
+      '10.99.33.1:67>10.99.32.1:67',
+      '10.99.33.2:67>10.99.33.1:67',
+      '10.99.33.1:67>10.99.32.1:67',
+    ]);
+    for (const d of dhcp) expect(decodeDhcpMessage(d.payload).xid).toBe(0x87dd0b5a);
+    // Timestamps are increasing within each interface and in microseconds since the epoch.
+    expect(dhcp[0]!.timestampMs).toBeGreaterThan(1.7e12);
   });
 });

@@ -68,6 +68,12 @@ export async function labStatus(options: LabStatusOptions = {}): Promise<LabStat
   }
   if (reason === undefined) return { ok: true };
   if (labRequired()) throw new Error(`lab unavailable in CI (CI=true makes this a failure): ${reason}`);
+  // Also say it outside the test titles: the default reporter shows only "N skipped" per file.
+  const caller = /([\w./-]+\.lab\.test\.ts)/
+    .exec(new Error().stack ?? '')?.[1]
+    ?.split('/packages/')
+    .pop();
+  process.stderr.write(`[pxekit lab] ${caller ?? 'lab tests'} skipped: ${reason}\n`);
   return { ok: false, reason };
 }
 

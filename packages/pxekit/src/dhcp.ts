@@ -140,8 +140,31 @@ export function compileDhcpConfig(config: PxekitConfig, endpoints: ServerEndpoin
       };
     }),
     ...(config.server.address === undefined ? {} : { serverId: config.server.address }),
-    boot: compileBootRules(config, endpoints),
+    boot: withSubnetNextServers(config, compileBootRules(config, endpoints)),
   };
+}
+
+/**
+ * Subnets with their own `nextServer` get copies of the TFTP rules restricted to that subnet, placed
+ * first, with that next-server (`siaddr`).
+ */
+function withSubnetNextServers(config: PxekitConfig, boot: DhcpBootConfig): DhcpBootConfig {
+  if (config.dhcp.mode !== 'authoritative') return boot;
+  const extra: DhcpBootRule[] = [];
+  for (const s of config.dhcp.subnets) {
+    if (s.nextServer === undefined) continue;
+    const id = `${s.network}/${s.prefix}`;
+    for (const r of boot.rules) {
+      if (r.bootFile === undefined) continue;
+      extra.push({
+        ...r,
+        name: `${r.name} in ${id}`,
+        match: { ...r.match, subnet: id },
+        nextServer: s.nextServer,
+      });
+    }
+  }
+  return extra.length === 0 ? boot : { ...boot, rules: [...extra, ...boot.rules] };
 }
 
 export interface StartDhcpOptions {

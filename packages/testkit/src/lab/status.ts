@@ -18,14 +18,24 @@ export function labRequired(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.CI === 'true' || env.CI === '1';
 }
 
-async function probe(needs: readonly LabNeed[]): Promise<string | undefined> {
-  if (process.platform !== 'linux') return `the lab needs Linux (this is ${process.platform})`;
+function needsOf(needs: readonly LabNeed[]): Set<LabNeed> {
   const wanted = new Set<LabNeed>(needs);
   if (wanted.has('netns') || wanted.has('tun')) wanted.add('root');
+  return wanted;
+}
+
+/** Checks that need no package: platform and user. */
+function precheck(wanted: Set<LabNeed>): string | undefined {
+  if (process.platform !== 'linux') return `the lab needs Linux (this is ${process.platform})`;
   if (wanted.has('root') && process.getuid?.() !== 0)
     return 'not root (lab tests need root: sudo pnpm test:lab)';
+  return undefined;
+}
+
+/** Checks that need the packages installed first (`ip` from iproute2). */
+async function probe(wanted: Set<LabNeed>): Promise<string | undefined> {
   if (wanted.has('netns')) {
-    // A real namespace round trip, not just "is ip installed": containers often forbid unshare.
+    // A real namespace round trip, not just "is ip installed": containers often forbid it.
     const name = `pxk-${process.pid}-probe`;
     const add = await run('ip', ['netns', 'add', name], { timeoutMs: 10_000 }).catch((e: Error) => ({
       code: -1,
@@ -34,7 +44,15 @@ async function probe(needs: readonly LabNeed[]): Promise<string | undefined> {
     await run('ip', ['netns', 'del', name], { timeoutMs: 10_000 }).catch(() => undefined);
     if (add.code !== 0) return `cannot create a network namespace (ip netns add): ${add.stderr.trim()}`;
   }
-  if (wanted.has('tun') && !existsSync('/dev/net/tun')) return 'no /dev/net/tun (needed for the QEMU tap)';
+  if (wanted.has('tun') && !existsSync('/dev/net/tun')) {
+    // Minimal machines and containers sometimes lack the node though the kernel has the driver.
+    const r = await run('sh', ['-c', 'mkdir -p /dev/net && mknod -m 666 /dev/net/tun c 10 200'], {
+      timeoutMs: 5000,
+    }).catch((e: Error) => ({ code: -1, stderr: e.message }));
+    if (r.code !== 0 || !existsSync('/dev/net/tun')) {
+      return `no /dev/net/tun (needed for the QEMU tap), and creating it failed: ${r.stderr.trim()}`;
+    }
+  }
   return undefined;
 }
 
@@ -57,12 +75,16 @@ async function hasDebianTools(): Promise<boolean> {
 export async function labStatus(options: LabStatusOptions = {}): Promise<LabStatus> {
   let reason: string | undefined;
   try {
+    const wanted = needsOf(options.needs ?? ['root', 'netns']);
     if (process.env.PXEKIT_LAB === 'off' && !labRequired()) reason = 'PXEKIT_LAB=off';
-    reason ??= await probe(options.needs ?? ['root', 'netns']);
-    if (reason === undefined && (options.packages?.length ?? 0) > 0) {
+    reason ??= precheck(wanted);
+    // Packages first: on a fresh machine even `ip` (iproute2) may be missing.
+    const packages = [...(options.packages ?? []), ...(wanted.has('netns') ? ['iproute2'] : [])];
+    if (reason === undefined && packages.length > 0) {
       if (!(await hasDebianTools())) reason = 'no dpkg-query/apt-get: the lab needs Debian or a derivative';
-      else await ensureDebianPackages(options.packages ?? []);
+      else await ensureDebianPackages([...new Set(packages)]);
     }
+    reason ??= await probe(wanted);
   } catch (err) {
     reason = err instanceof Error ? err.message : String(err);
   }

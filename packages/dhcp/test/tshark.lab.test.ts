@@ -17,6 +17,8 @@ import {
 import {
   type DhcpMessage,
   type DhcpOption,
+  type DhcpOptionName,
+  getOption,
   tlvList,
   u16List,
   bytes as bytesCodec,
@@ -71,7 +73,27 @@ function messages(count: number): DhcpMessage[] {
   return fc.sample(arb, { numRuns: count, seed: 20261124 });
 }
 
+// Option values compared field by field: tshark field, option name (all numbers or IPv4 addresses).
+const VALUE_FIELDS: [string, DhcpOptionName][] = [
+  ['dhcp.option.subnet_mask', 'subnetMask'],
+  ['dhcp.option.time_offset', 'timeOffset'],
+  ['dhcp.option.router', 'router'],
+  ['dhcp.option.domain_name_server', 'domainNameServer'],
+  ['dhcp.option.interface_mtu', 'interfaceMtu'],
+  ['dhcp.option.broadcast_address', 'broadcastAddress'],
+  ['dhcp.option.requested_ip_address', 'requestedIpAddress'],
+  ['dhcp.option.ip_address_lease_time', 'ipAddressLeaseTime'],
+  ['dhcp.option.dhcp_server_id', 'serverIdentifier'],
+  ['dhcp.option.request_list_item', 'parameterRequestList'],
+  ['dhcp.option.dhcp_max_message_size', 'maxMessageSize'],
+  ['dhcp.option.renewal_time_value', 'renewalTime'],
+  ['dhcp.option.rebinding_time_value', 'rebindingTime'],
+  ['dhcp.option.client_system_architecture', 'clientSystemArchitecture'],
+  ['dhcp.option.tftp_server_address', 'tftpServerAddresses'],
+];
+
 const FIELDS = [
+  ...VALUE_FIELDS.map(([f]) => f),
   'frame.number',
   'dhcp.type',
   'dhcp.id',
@@ -152,6 +174,12 @@ describe.skipIf(!lab.ok)(labTitle('tshark agrees with the encoder', lab), () => 
         .map(Number)
         .filter((c) => c !== 0 && c !== 255);
       expect(codes, ctx).toEqual(m.options.map((o) => o.code));
+      for (const [field, name] of VALUE_FIELDS) {
+        const ours = getOption(m, name);
+        const theirs = v[field] ?? '';
+        const expected = ours === undefined ? '' : ([] as unknown[]).concat(ours).join(',');
+        expect(theirs, `${ctx} ${field}`).toBe(expected);
+      }
       const type = getMessageType(m);
       if (type !== undefined) expect(Number(v['dhcp.option.dhcp']), ctx).toBe(type);
       expect(clientHardwareAddress(m)).toBeTypeOf('string');

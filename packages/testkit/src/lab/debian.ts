@@ -34,10 +34,15 @@ export async function missingDebianPackages(names: readonly string[]): Promise<s
  * packages ship (dnsmasq, tftpd-hpa, kea, isc-dhcp-server, radvd) from starting on the host; an existing
  * policy-rc.d is kept as it was, one we created is removed afterwards. Exported for its unit test.
  */
-export function aptInstallScript(names: readonly string[], update: boolean): string {
+export function aptInstallScript(
+  names: readonly string[],
+  update: boolean,
+  /** For tests: where policy-rc.d lives, and the apt-get command. */
+  paths: { policy?: string; aptGet?: string } = {},
+): string {
   const list = names.join(' ');
   return `set -u
-POLICY=/usr/sbin/policy-rc.d
+POLICY=${paths.policy ?? '/usr/sbin/policy-rc.d'}
 CREATED=0
 if [ ! -e "$POLICY" ]; then
   printf '#!/bin/sh\\n# pxekit lab: keep services from starting on the host\\nexit 101\\n' > "$POLICY"
@@ -47,7 +52,7 @@ fi
 cleanup() { if [ "$CREATED" = 1 ]; then rm -f "$POLICY"; fi; }
 trap cleanup EXIT
 export DEBIAN_FRONTEND=noninteractive
-APT="apt-get -q -y -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
+APT="${paths.aptGet ?? 'apt-get'} -q -y -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold"
 ${update ? 'echo "pxekit-lab: apt-get update" >&2\n$APT update || { echo "pxekit-lab: apt-get update failed" >&2; exit 100; }' : ''}
 echo "pxekit-lab: apt-get install ${list}" >&2
 $APT install --no-install-recommends ${list}

@@ -122,7 +122,13 @@ export class BootFiles {
     if (host === undefined && this.#config.defaults.unknownHosts === 'ignore') return undefined;
     const profileName = host?.profile ?? this.#config.defaults.profile;
     const profile = profileName === undefined ? undefined : this.#config.profiles.get(profileName);
-    const menu = profile?.menu === undefined ? undefined : this.#config.menus.get(profile.menu);
+    // A profile without a menu leaves menus to the default profile, like its other uncovered keys.
+    const menuName =
+      profile?.menu ??
+      (this.#config.defaults.profile === undefined
+        ? undefined
+        : this.#config.profiles.get(this.#config.defaults.profile)?.menu);
+    const menu = menuName === undefined ? undefined : this.#config.menus.get(menuName);
     if (menu === undefined) return undefined;
     const resolved = resolveMenu(this.#config, menu, mac, {
       localBoot: this.#state.get(mac) === 'local',

@@ -14,7 +14,7 @@ import {
   type DhcpServer,
   type ReplyEvent,
 } from '@pxekit/dhcp/node';
-import { findHost, ipxeScriptPath, type ServerEndpoints } from './boot/context.js';
+import { findHost, IPXE_AUTO_PATH, ipxeScriptPath, type ServerEndpoints } from './boot/context.js';
 import type { BootProfile, HostConfig, PxekitConfig } from './config/model.js';
 import type { BootTimeline } from './events.js';
 import type { LeaseView } from './http/service.js';
@@ -26,9 +26,6 @@ import { hostScope } from './boot/context.js';
 export type DhcpServerConfig = NonNullable<CreateDhcpServerOptions['config']>;
 export type DhcpBootConfig = NonNullable<DhcpServerConfig['boot']>;
 export type DhcpBootRule = DhcpBootConfig['rules'][number];
-
-/** Path of the iPXE script for clients whose MAC is learnt from their address (the default rules). */
-export const IPXE_AUTO_PATH = '/ipxe/auto';
 
 function renderUrl(
   config: PxekitConfig,
@@ -49,9 +46,10 @@ function profileRules(
   config: PxekitConfig,
   profile: BootProfile,
   name: string,
-  mac: string | undefined,
+  mac: string | readonly string[] | undefined,
   endpoints: ServerEndpoints,
 ): DhcpBootRule[] {
+  const one = typeof mac === 'string' ? mac : undefined;
   const rules: DhcpBootRule[] = [];
   const match = (m: Record<string, unknown>): Record<string, unknown> =>
     mac === undefined ? m : { ...m, mac };
@@ -61,15 +59,15 @@ function profileRules(
   if (ipxe !== undefined) {
     const url =
       ipxe.kind === 'url'
-        ? renderUrl(config, ipxe.url, mac, endpoints)
+        ? renderUrl(config, ipxe.url, one, endpoints)
         : endpoints.httpUrl === undefined
           ? undefined
-          : `${endpoints.httpUrl}${mac === undefined ? IPXE_AUTO_PATH : ipxeScriptPath(mac)}`;
+          : `${endpoints.httpUrl}${one === undefined ? IPXE_AUTO_PATH : ipxeScriptPath(one)}`;
     if (url !== undefined)
       rules.push({ name: `${name}/ipxe`, match: match({ ipxe: true }), ipxeScriptUrl: url });
   }
   if (profile.httpBoot !== undefined) {
-    const url = renderUrl(config, profile.httpBoot, mac, endpoints);
+    const url = renderUrl(config, profile.httpBoot, one, endpoints);
     if (url !== undefined)
       rules.push({ name: `${name}/httpBoot`, match: match({ http: true }), httpUrl: url });
   }
@@ -101,9 +99,15 @@ export function compileBootRules(config: PxekitConfig, endpoints: ServerEndpoint
       ...profileRules(config, profile, `host ${h.name ?? h.mac} (${profileName})`, h.mac, endpoints),
     );
   }
-  if (config.defaults.unknownHosts === 'boot' && config.defaults.profile !== undefined) {
-    const p = config.profiles.get(config.defaults.profile);
-    if (p !== undefined) rules.push(...profileRules(config, p, `default (${p.name})`, undefined, endpoints));
+  // The default profile: for every other client, or (unknownHosts: ignore) only for listed hosts, whose
+  // own profile may leave some firmware classes to it.
+  const p = config.defaults.profile === undefined ? undefined : config.profiles.get(config.defaults.profile);
+  if (p !== undefined) {
+    const known = config.hosts.map((h) => h.mac);
+    if (config.defaults.unknownHosts === 'boot')
+      rules.push(...profileRules(config, p, `default (${p.name})`, undefined, endpoints));
+    else if (known.length > 0)
+      rules.push(...profileRules(config, p, `default (${p.name})`, known, endpoints));
   }
   return { rules, nextServer: endpoints.address };
 }

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BootServer,
   createBootServer,
+  decideBoot,
   formatIssue,
   loadConfig,
   preflight,
@@ -37,9 +38,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pxekit-server-'));
   mkdirSync(join(dir, 'tftp/images'), { recursive: true });
   mkdirSync(join(dir, 'loaders'), { recursive: true });
-  for (const f of ['pxelinux.0', 'ldlinux.c32', 'menu.c32', 'libutil.c32', 'libcom32.c32']) {
+  mkdirSync(join(dir, 'loaders/efi64'), { recursive: true });
+  for (const f of ['pxelinux.0', 'ldlinux.c32', 'menu.c32', 'libutil.c32', 'libcom32.c32', 'undionly.kpxe']) {
     writeFileSync(join(dir, 'loaders', f), `fake ${f}`);
   }
+  for (const f of ['syslinux.efi', 'ldlinux.e64', 'menu.c32', 'libutil.c32', 'libcom32.c32']) {
+    writeFileSync(join(dir, 'loaders/efi64', f), `fake efi64 ${f}`);
+  }
+  writeFileSync(join(dir, 'tftp/arm64.efi'), 'fake arm64 loader');
   writeFileSync(join(dir, 'tftp/images/vmlinuz'), Buffer.alloc(5000, 7));
   writeFileSync(join(dir, 'tftp/images/initrd.img'), 'initrd');
   writeFileSync(join(dir, 'ks.cfg'), 'network --hostname={{ host.name }}\n');
@@ -141,11 +147,18 @@ tftp: { root: ./tftp }
 http: { port: 8080 }
 bootLoaders: { search: [./loaders] }
 profiles:
-  default: { menu: m, bios: pxelinux }
+  default:
+    menu: m
+    bios: pxelinux
+    uefiX64: syslinux-efi
+    arm64: { file: arm64.efi }
+    httpBoot: "http://{{ server.address }}:8080/boot/efi64/syslinux.efi"
+  other: { menu: m, bios: undionly, uefiX64: { file: arm64.efi } }
 menus:
   m: { entries: [{ id: local, localBoot: true }] }
 hosts:
   - { mac: 52:54:00:00:00:07, name: seven, address: 127.0.0.20 }
+  - { mac: 52:54:00:00:00:08, name: eight, address: 127.0.0.21, profile: other }
 `.replace('      leaseFile: x\n', ''),
     );
     const config2 = { ...c, tftp: { ...c.tftp, port: 0 }, http: { ...c.http, port: 0 } };
@@ -168,11 +181,13 @@ hosts:
     mac: string,
     type: number,
     extra: (m: DhcpMessage) => DhcpMessage = (m) => m,
+    arch = 0,
+    vendorClass = 'PXEClient:Arch:00000:UNDI:002001',
   ): Promise<DhcpMessage> {
     let msg = createDhcpMessage({ chaddr: mac, xid: 0x5eed, giaddr: '127.0.0.1' });
     msg = withOption(msg, 'messageType', type);
-    msg = withOption(msg, 'clientSystemArchitecture', [0]);
-    msg = withOption(msg, 'vendorClassIdentifier', 'PXEClient:Arch:00000:UNDI:002001');
+    msg = withOption(msg, 'clientSystemArchitecture', [arch]);
+    msg = withOption(msg, 'vendorClassIdentifier', vendorClass);
     msg = withOptionData(msg, 82, Uint8Array.of(12, 0));
     msg = extra(msg);
     const port = dhcpServer.addresses.dhcp![0]!.port;
@@ -213,6 +228,42 @@ hosts:
     expect(leases).toEqual([
       expect.objectContaining({ mac: '52:54:00:00:00:07', address: '127.0.0.20', state: 'bound' }),
     ]);
+  });
+
+  it('the running server hands out what pxekit explain predicts, for every firmware class', async () => {
+    const endpoints = {
+      address: '127.0.0.1',
+      httpUrl: `http://127.0.0.1:${dhcpServer.addresses.http!.port}`,
+    };
+    const clients = [
+      { arch: 0, vendorClass: 'PXEClient:Arch:00000:UNDI:002001' },
+      { arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003016' },
+      { arch: 9, vendorClass: 'PXEClient:Arch:00009:UNDI:003016' },
+      { arch: 11, vendorClass: 'PXEClient:Arch:00011:UNDI:003016' },
+      { arch: 16, vendorClass: 'HTTPClient:Arch:00016:UNDI:003016' },
+      { arch: 0, vendorClass: 'PXEClient:Arch:00000:UNDI:002001', userClass: 'iPXE' },
+      { arch: 7, vendorClass: 'PXEClient:Arch:00007:UNDI:003010', userClass: 'iPXE' },
+    ];
+    const rows: string[] = [];
+    for (const mac of ['52:54:00:00:00:07', '52:54:00:00:00:08', '52:54:00:00:00:42']) {
+      for (const c of clients) {
+        const expected = decideBoot(dhcpServer.config, { mac, ...c }, { endpoints });
+        const offer = await exchange(
+          mac,
+          1,
+          (m) =>
+            c.userClass === undefined ? m : withOptionData(m, 77, new TextEncoder().encode(c.userClass)),
+          c.arch,
+          c.vendorClass,
+        );
+        const got = offer.file === '' ? 'none' : offer.file;
+        const want = expected.bootFile ?? 'none';
+        rows.push(
+          `${mac} arch ${c.arch}${c.userClass === undefined ? '' : ' iPXE'}: ${got === want ? 'same' : `server ${got}, explain ${want}`}`,
+        );
+      }
+    }
+    expect(rows.filter((r) => !r.endsWith('same'))).toEqual([]);
   });
 
   it('an unknown client gets a pool address and the default profile', async () => {

@@ -46,6 +46,9 @@ export function installedPath(mac: string): string {
   return `/installed/${mac}`;
 }
 
+/** Path of the iPXE script for clients whose MAC is learnt from their address (the default rules). */
+export const IPXE_AUTO_PATH = '/ipxe/auto';
+
 export function ipxeScriptPath(mac: string): string {
   return `/ipxe/${mac}`;
 }

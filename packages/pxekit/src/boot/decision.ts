@@ -6,7 +6,7 @@ import type { BootProfile, PxekitConfig } from '../config/model.js';
 import { type LoaderArch, loaderFiles } from '../loaders/discover.js';
 import type { HostBootState } from '../state.js';
 import { compileTemplate } from '../templates.js';
-import { findHost, hostScope, ipxeScriptPath, type ServerEndpoints } from './context.js';
+import { findHost, hostScope, IPXE_AUTO_PATH, ipxeScriptPath, type ServerEndpoints } from './context.js';
 
 /** What the DHCP layer extracts from a DISCOVER/REQUEST. */
 export interface ClientFacts {
@@ -134,12 +134,28 @@ export function decideBoot(config: PxekitConfig, facts: ClientFacts, opts: Decid
       `${facts.mac} is host ${host.name ?? '(unnamed)'}${host.address === undefined ? '' : ` with reserved address ${host.address}`}`,
     );
   }
-  const profileName = host?.profile ?? config.defaults.profile;
+  const hostProfileName = host?.profile ?? config.defaults.profile;
   const hostInfo = host?.name === undefined ? {} : { host: host.name };
-  if (profileName === undefined)
+  if (hostProfileName === undefined)
     return no('no profile: the host names none and there is no default profile', hostInfo);
-  const profile = config.profiles.get(profileName)!;
-  reason.push(`profile ${profileName}${host?.profile === undefined ? ' (the default)' : ''}`);
+  reason.push(`profile ${hostProfileName}${host?.profile === undefined ? ' (the default)' : ''}`);
+  // A profile may cover only some firmware classes; the default profile covers the rest.
+  let profileName = hostProfileName;
+  let profile = config.profiles.get(hostProfileName)!;
+  if (
+    !covers(profile, firmware) &&
+    config.defaults.profile !== undefined &&
+    config.defaults.profile !== hostProfileName
+  ) {
+    const fallback = config.profiles.get(config.defaults.profile);
+    if (fallback !== undefined && covers(fallback, firmware)) {
+      reason.push(
+        `profile ${hostProfileName} does not cover ${firmware}: the default profile ${fallback.name} does`,
+      );
+      profileName = fallback.name;
+      profile = fallback;
+    }
+  }
   const localBoot = (opts.state?.(facts.mac) ?? 'install') === 'local';
   if (localBoot) reason.push('install finished (install callback): the menu boots the local disk');
   const base = {
@@ -150,7 +166,17 @@ export function decideBoot(config: PxekitConfig, facts: ClientFacts, opts: Decid
     ...(profile.menu === undefined ? {} : { menu: profile.menu }),
   };
 
-  if (firmware === 'ipxe') return decideIpxe(config, profile, facts.mac, opts.endpoints, reason, base);
+  if (firmware === 'ipxe') {
+    return decideIpxe(
+      config,
+      profile,
+      facts.mac,
+      opts.endpoints,
+      reason,
+      base,
+      profileName !== hostProfileName || host === undefined,
+    );
+  }
   if (firmware === 'httpBoot') {
     if (profile.httpBoot === undefined) return no(`profile ${profileName} has no httpBoot URL`, base);
     const url = renderUrl(config, profile.httpBoot, facts.mac, opts.endpoints, 'httpBoot', reason);
@@ -167,6 +193,22 @@ export function decideBoot(config: PxekitConfig, facts: ClientFacts, opts: Decid
   return { ...base, boot: true, bootFile: files.bootFile, vendorClass: 'PXEClient', reason };
 }
 
+/** Whether a profile says what to hand a client of this firmware class. */
+export function covers(profile: BootProfile, firmware: FirmwareClass): boolean {
+  switch (firmware) {
+    case 'ipxe':
+      return profile.ipxe !== undefined || profile.menu !== undefined;
+    case 'httpBoot':
+      return profile.httpBoot !== undefined;
+    case 'bios':
+    case 'uefiX64':
+    case 'arm64':
+      return profile[firmware] !== undefined;
+    default:
+      return false;
+  }
+}
+
 function decideIpxe(
   config: PxekitConfig,
   profile: BootProfile,
@@ -174,6 +216,7 @@ function decideIpxe(
   endpoints: ServerEndpoints | undefined,
   reason: string[],
   base: Omit<BootDecision, 'boot' | 'reason'>,
+  byAddress = false,
 ): BootDecision {
   // Handing an iPXE client an iPXE binary again would loop forever, so without an explicit `ipxe` key the
   // client gets the menu as an iPXE script.
@@ -194,7 +237,8 @@ function decideIpxe(
     reason.push('the iPXE script is served over HTTP, and HTTP is off (or the server address is unknown)');
     return { ...base, boot: false, reason };
   }
-  const url = `${endpoints.httpUrl}${ipxeScriptPath(mac)}`;
+  // The server's rules for the default profile cannot name the MAC: the script is looked up by address.
+  const url = `${endpoints.httpUrl}${byAddress ? IPXE_AUTO_PATH : ipxeScriptPath(mac)}`;
   reason.push(`iPXE script ${url} (menu ${profile.menu})`);
   return { ...base, boot: true, bootFile: url, reason };
 }

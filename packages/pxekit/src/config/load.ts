@@ -210,7 +210,12 @@ const schema = obj(
           bios: field(loader),
           uefiX64: field(loader),
           arm64: field(loader),
-          httpBoot: field(str({ pattern: /^https?:\/\/\S+$/, patternName: 'an http:// or https:// URL' })),
+          httpBoot: field(
+            str({
+              pattern: /^(https?:\/\/|\{\{)[^\s{]*(\{\{[^}]*\}\}[^\s{]*)*$/,
+              patternName: 'an http:// or https:// URL (template variables allowed)',
+            }),
+          ),
           ipxe: field(ipxeChoice),
         }),
         { keyPattern: NAME, keyName: 'a profile name' },

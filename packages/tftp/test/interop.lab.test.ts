@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   freeUdpPort,
   labStatus,
@@ -152,6 +153,44 @@ describe.skipIf(!lab.ok)(labTitle('tftp interop with real clients and servers', 
     }
   });
 
+  it('pxekit client fetches from atftpd (lock-step and windowed)', async () => {
+    // atftpd conflicts with tftpd-hpa in apt, so it is fetched as a .deb and unpacked, not installed.
+    const atftpd = await fetchAtftpd(out.path);
+    const aPort = await freeUdpPort();
+    const d = spawnDaemon(atftpd, [
+      '--daemon',
+      '--no-fork',
+      '--port',
+      String(aPort),
+      '--bind-address',
+      '127.0.0.1',
+      '--logfile',
+      '/dev/null',
+      '--user',
+      'root',
+      '--group',
+      'root',
+      dir.path,
+    ]);
+    try {
+      for (let i = 0; i < 100; i++) {
+        const ss = await run('ss', ['-uln', `sport = :${aPort}`], { timeoutMs: 5000 });
+        if (ss.stdout.includes(`:${aPort}`)) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const client = createTftpClient({ host: '127.0.0.1', port: aPort });
+      for (const name of Object.keys(SIZES)) {
+        const big = name === 'wrap.bin';
+        for (const windowSize of [1, 8]) {
+          const got = await client.get(name, { blockSize: big ? 512 : 1468, windowSize });
+          expect(sha256(got), `${name} window ${windowSize}`).toBe(sums[name]);
+        }
+      }
+    } finally {
+      await d.stop();
+    }
+  });
+
   describe('in a lab namespace', () => {
     let netlab: Lab;
     let agent: string;
@@ -208,3 +247,15 @@ describe.skipIf(!lab.ok)(labTitle('tftp interop with real clients and servers', 
     });
   });
 });
+
+/** Downloads atftpd's .deb with apt-get and unpacks it under `scratch` (ATFTPD=<path> skips this). */
+async function fetchAtftpd(scratch: string): Promise<string> {
+  if (process.env.ATFTPD) return process.env.ATFTPD;
+  const r = await run('apt-get', ['download', 'atftpd'], { timeoutMs: 120_000, cwd: scratch });
+  const deb = readdirSync(scratch).find((f) => f.startsWith('atftpd_') && f.endsWith('.deb'));
+  if (!deb) throw new Error(`apt-get download atftpd failed: ${r.stderr}`);
+  await run('dpkg-deb', ['-x', join(scratch, deb), join(scratch, 'atftpd-root')], { timeoutMs: 60_000 });
+  const bin = join(scratch, 'atftpd-root/usr/sbin/atftpd');
+  if (!existsSync(bin)) throw new Error('atftpd binary missing from the package');
+  return bin;
+}

@@ -1,5 +1,5 @@
 /** Evaluates registry `Life` tuples against a target version. */
-import type { Availability } from './registry-types.js';
+import type { Availability, FutureDeprecation } from './registry-types.js';
 import type { KickstartVersion } from './versions.js';
 
 /**
@@ -27,4 +27,10 @@ export function lifeIn(life: Availability | undefined, version: KickstartVersion
   if (rem != null && version.major >= rem) return { status: 'removed', since: vname(version, rem) };
   if (dep != null && version.major >= dep) return { status: 'deprecated', since: vname(version, dep) };
   return { status: 'ok' };
+}
+
+/** True when pykickstart prints a "will be deprecated" warning for this version (the thing still works). */
+export function warnsIn(warns: FutureDeprecation | undefined, version: KickstartVersion): boolean {
+  const from = version.family === 'rhel' ? warns?.rhel : warns?.fedora;
+  return from !== undefined && version.major >= from;
 }

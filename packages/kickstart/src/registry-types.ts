@@ -11,6 +11,17 @@
  */
 export type Life = readonly [since: number, deprecated?: number | null, removed?: number | null];
 
+/**
+ * "Will be deprecated": from these majors on pykickstart prints a deprecation warning but still
+ * applies the command or option (unlike `Life`'s deprecated stage, where it is ignored).
+ * `use` names the replacement.
+ */
+export interface FutureDeprecation {
+  readonly rhel?: number;
+  readonly fedora?: number;
+  readonly use: string;
+}
+
 /** Per-family availability. */
 export interface Availability {
   readonly rhel?: Life;
@@ -40,6 +51,8 @@ export interface OptionSpec {
   readonly life?: Availability;
   /** argparse `nargs='?'`: the value may be left out (`mount --reformat` or `--reformat=xfs`). */
   readonly optionalValue?: boolean;
+  /** pykickstart warns (but applies the option) from these versions on. */
+  readonly warns?: FutureDeprecation;
   /** The option whose value this one sets, when it is an old spelling (`--isUtc` sets `--utc`). */
   readonly dest?: string;
   readonly help?: string;
@@ -59,6 +72,8 @@ export interface CommandSpec {
   /** Accumulating ("multi") command: each line adds an item (network, part, user, repo, ...). */
   readonly multi?: boolean;
   readonly life?: Availability;
+  /** pykickstart warns (but applies the command) from these versions on. */
+  readonly warns?: FutureDeprecation;
   readonly args?: Arity;
   /** Name of the positional argument, for messages (`mntpoint`, `password`). */
   readonly argName?: string;

@@ -12,6 +12,7 @@
  * What "removed" does: a removed command is an error ("X has been removed"); a removed option is no
  * longer registered, so argparse reports it as unrecognized.
  */
+import { COMMAND_LIFE, OPTION_LIFE } from './registry-life.js';
 import type { Availability, CommandSpec, OptionKind, OptionSpec, SectionSpec } from './registry-types.js';
 
 type Extra = Omit<Partial<OptionSpec>, 'name' | 'kind'>;
@@ -70,7 +71,6 @@ const FS: readonly OptionSpec[] = [
   str('--fsprofile'),
   str('--mkfsoptions', { life: both([8], [31]) }),
   flag('--noformat'),
-  flag('--useexisting'),
 ];
 
 const DISPLAY_MODE: readonly OptionSpec[] = [flag('--non-interactive', { life: both([8], [26]) })];
@@ -78,12 +78,13 @@ const POWER: readonly OptionSpec[] = [flag('--eject'), flag('--kexec', { life: b
 
 const cmd = (spec: CommandSpec): CommandSpec => Object.freeze(spec);
 
-/** Every command we know, in alphabetical order. */
-export const COMMANDS: readonly CommandSpec[] = Object.freeze([
+/** Every command we know, in alphabetical order (lives before the measured facts are applied). */
+const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
   cmd({
     name: 'auth',
     object: 'auth',
     freeform: true,
+    warns: { rhel: 8, fedora: 28, use: 'authselect' },
     // checked: warns from RHEL8 / F28 (use authselect) but is still applied; removed RHEL10 and F35
     life: both([6, 8, 10], [1, 28, 35]),
     options: [],
@@ -93,6 +94,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'authconfig',
     object: 'auth',
     freeform: true,
+    warns: { rhel: 8, fedora: 28, use: 'authselect' },
     life: both([6, 8, 10], [1, 28, 35]), // checked
     options: [],
   }),
@@ -107,8 +109,8 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--noboot', { life: both([8], [26]) }),
       flag('--noswap', { life: both([8], [26]) }),
       flag('--hibernation', { life: both([10], [41]) }),
-      flag('--cdl', { life: both(null, [40]) }),
       ...LUKS,
+      str('--hw-passphrase', { life: both(null, [41]) }),
     ],
     exclusive: [['--type', '--nolvm']],
   }),
@@ -122,7 +124,8 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       str('--source-imgref'),
       str('--stateroot'),
       str('--target-imgref'),
-      flag('--no-signature-verification'),
+      str('--bootloader'),
+      flag('--composefs'),
     ],
   }),
   cmd({
@@ -140,15 +143,10 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--leavebootorder', { life: both([7], [18]) }),
       flag('--nombr', { life: both([8], [29]) }),
       flag('--disabled', { life: both([7], [19]) }),
+      flag('--lba32'),
       flag('--extlinux', { life: both([7], [19]) }),
       flag('--sdboot', { life: both(null, [39]) }),
       flag('--upgrade', { life: both([6, 8], [1, 29]) }), // checked: deprecated RHEL8
-      flag('--useLilo', { life: both([6, 6, 7], [1, 15, 19]) }),
-      flag('--lba32', { life: both([6, 6, 7], [1, 17, 19]) }),
-      flag('--linear', { life: both([6, 6, 7], [1, 17, 19]) }),
-      flag('--nolinear', { life: both([6, 6, 7], [1, 17, 19]) }),
-      str('--hvargs', { life: both([6, null, 7], null) }),
-      flag('--isolinux', { life: both([7], [19]) }),
     ],
     exclusive: [['--extlinux', '--sdboot']],
   }),
@@ -164,6 +162,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       str('--label'),
       flag('--subvol'),
       str('--name'),
+      str('--parent'),
       str('--data'),
       str('--metadata'),
       str('--mkfsoptions', { life: both([8], [31]) }),
@@ -180,12 +179,11 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       list('--drives'),
       flag('--initlabel'),
       choice('--disklabel', ['gpt', 'msdos'], { life: both([7], [21]) }),
-      list('--devices', { life: both([7], [17]) }),
       flag('--cdl', { life: both(null, [37]) }),
     ],
     exclusive: [['--all', '--linux', '--none', '--list']],
   }),
-  cmd({ name: 'cmdline', object: 'displaymode', options: [] }),
+  cmd({ name: 'cmdline', object: 'displaymode', options: DISPLAY_MODE }),
   cmd({
     name: 'device',
     multi: true,
@@ -233,9 +231,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--smtp'),
       flag('--http'),
       flag('--ftp'),
-      flag('--telnet', { life: both([6, 6, 7], [1, 13, 17]) }),
-      flag('--high', { life: both([6, 6, 7], [1, 13, 17]) }),
-      flag('--medium', { life: both([6, 6, 7], [1, 13, 17]) }),
+      str('--telnet', { life: both([6, 6, 7], [1, 13, 17]) }),
     ],
     exclusive: [['--enabled', '--disabled', '--use-system-defaults']],
   }),
@@ -275,7 +271,12 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     ],
     exclusive: [['--drives', '--only-use', '--interactive']],
   }),
-  cmd({ name: 'install', object: 'upgrade', life: both([6, 8, 9], [1, 29, 34]), options: [] }), // checked
+  cmd({
+    name: 'install',
+    object: 'upgrade',
+    life: both([6, 8, 9], [1, 29, 34]), // checked
+    options: [str('--root-device')],
+  }),
   cmd({ name: 'interactive', life: both([6, null, 7], [1, 14, 15]), options: [] }), // checked
   cmd({
     name: 'iscsi',
@@ -313,12 +314,6 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     options: [list('--addsupport', { life: both([7], [19]) })],
   }),
   cmd({
-    name: 'langsupport',
-    life: both([6, 6, 7], [1, 5, 9]),
-    args: [0, Infinity],
-    options: [str('--default')],
-  }),
-  cmd({
     name: 'liveimg',
     source: true,
     life: both([7], [19]),
@@ -329,7 +324,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'logging',
     options: [
       str('--host'),
-      int('--port'),
+      str('--port'),
       choice('--level', ['debug', 'info', 'warning', 'error', 'critical'], {
         life: both([6, 9, 10], [1, 36, 40]),
       }), // checked: deprecated RHEL9
@@ -359,7 +354,9 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       int('--cachesize', { life: both([7], [23]) }),
       choice('--cachemode', ['writeback', 'writethrough'], { life: both([7], [23]) }),
       list('--cachepvs', { life: both([7], [23]) }),
-      flag('--bytes-per-inode', { life: both([6, 6, 7], [1, 9, 13]) }),
+      str('--bytes-per-inode', { life: both([6, 6, 7], [1, 9, 13]) }),
+      str('--profile'),
+      flag('--useexisting'),
       ...FS,
       ...LUKS,
     ],
@@ -369,7 +366,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'method',
     life: both([6, 9, 10], [1, 34, 40]), // checked
     source: true,
-    options: [],
+    options: [str('--url'), str('--mirrorlist'), str('--metalink'), str('--proxy'), ...SSL],
   }),
   cmd({
     name: 'module',
@@ -396,12 +393,6 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     ],
   }),
   cmd({
-    name: 'mouse',
-    life: both([6, 6, 7], [1, 3, 9]),
-    args: [0, Infinity],
-    options: [str('--device'), flag('--emulthree')],
-  }),
-  cmd({
     name: 'multipath',
     multi: true,
     life: both([6, 8, 9], [1, 24, 34]), // checked
@@ -416,7 +407,8 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       str('--ip'),
       str('--netmask'),
       str('--gateway'),
-      list('--nameserver'),
+      // A plain string in pykickstart (it splits the servers itself), not a comma list.
+      str('--nameserver'),
       str('--hostname'),
       str('--ipv6'),
       str('--ipv6gateway', { life: both([7], [18]) }),
@@ -499,11 +491,12 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--asprimary'),
       flag('--resize', { life: both([6], [13]) }),
       flag('--hibernation', { life: both([7], [20]) }),
-      int('--onbiosdisk'),
-      int('--start', { life: both([6, null, 7], [1, null, 23]) }),
-      int('--end', { life: both([6, null, 7], [1, null, 23]) }),
+      str('--onbiosdisk'),
+      str('--start', { life: both([6, null, 7], [1, null, 23]) }),
+      str('--end', { life: both([6, null, 7], [1, null, 23]) }),
       flag('--active', { life: both([6, null, 8], [1, null, 20]) }), // checked: gone after RHEL7
-      flag('--bytes-per-inode', { life: both([6, 6, 7], [1, 9, 13]) }),
+      str('--bytes-per-inode', { life: both([6, 6, 7], [1, 9, 13]) }),
+      str('--hw-passphrase', { life: both(null, [41]) }),
       str('--type', { dest: '--fstype' }),
       ...FS,
       ...LUKS,
@@ -535,7 +528,9 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       ),
       int('--spares'),
       int('--chunksize', { life: both([7], [19]) }),
+      str('--bytes-per-inode'),
       ...FS,
+      flag('--useexisting'),
       ...LUKS,
     ],
   }),
@@ -578,6 +573,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--connect-to-insights'),
       str('--server-hostname'),
       str('--rhsm-baseurl'),
+      str('--flatpak-registry-url'),
       str('--proxy'),
     ],
   }),
@@ -661,9 +657,9 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
     options: [
       flag('--utc'),
       // `--isUtc` sets the same value as `--utc`; the spelling is deprecated. checked: removed RHEL10.
-      flag('--isUtc', { dest: '--utc', life: both([6, 9, 10], [1, 33]) }),
-      flag('--nontp', { life: both([7, 9, 10], [18, 33]) }), // checked: removed RHEL10
-      list('--ntpservers', { life: both([7, 9, 10], [18, 33]) }), // checked: removed RHEL10
+      flag('--isUtc', { dest: '--utc', warns: { rhel: 9, fedora: 32, use: '--utc' } }),
+      flag('--nontp', { warns: { rhel: 9, fedora: 33, use: 'timesource --ntp-disable' } }), // checked: removed RHEL10
+      list('--ntpservers', { warns: { rhel: 9, fedora: 33, use: 'timesource --ntp-server' } }), // checked: removed RHEL10
     ],
   }),
   cmd({ name: 'unsupported_hardware', life: both([6, null, 8], null), options: [] }), // checked: RHEL6–7 only
@@ -709,12 +705,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   cmd({
     name: 'vnc',
     life: both([6, 10], [1, 43, 45]), // checked
-    options: [
-      str('--host'),
-      int('--port'),
-      str('--password'),
-      str('--connect', { life: both([6, 6, 7], [1, 9, 17]) }),
-    ],
+    options: [str('--host'), str('--port'), str('--password')],
   }),
   cmd({
     name: 'volgroup',
@@ -768,7 +759,7 @@ const SCRIPT_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** Every section tag pykickstart registers. `%end` closes all of them (mandatory from RHEL 6 / F8). */
-export const SECTIONS: readonly SectionSpec[] = Object.freeze([
+const BASE_SECTIONS: readonly SectionSpec[] = Object.freeze([
   { name: '%pre', options: SCRIPT_OPTIONS, body: 'script' },
   { name: '%pre-install', options: SCRIPT_OPTIONS, body: 'script', life: both([7], [20]) },
   { name: '%post', options: [...SCRIPT_OPTIONS, flag('--nochroot')], body: 'script' },
@@ -783,10 +774,13 @@ export const SECTIONS: readonly SectionSpec[] = Object.freeze([
       flag('--default'),
       flag('--nobase', { life: both([6, 7, 8], [1, 18, 22]) }), // checked
       flag('--nocore', { life: both([6], [21]) }), // RHEL6 got it in a point release
-      str('--instLangs', { dest: '--inst-langs', life: both([6, 9, 10], [9, 40]) }), // checked: removed RHEL10
+      str('--instLangs', { dest: '--inst-langs', warns: { rhel: 9, fedora: 32, use: '--inst-langs' } }), // checked: removed RHEL10
       str('--inst-langs', { life: both([9], [32]) }), // checked
       flag('--multilib', { life: both([7], [18]) }), // checked
-      flag('--excludeWeakdeps', { dest: '--exclude-weakdeps', life: both([8, 9, 10], [24, 40]) }), // checked: removed RHEL10
+      flag('--excludeWeakdeps', {
+        dest: '--exclude-weakdeps',
+        warns: { rhel: 9, fedora: 32, use: '--exclude-weakdeps' },
+      }), // checked: removed RHEL10
       flag('--exclude-weakdeps', { life: both([9], [32]) }), // checked
       int('--timeout', { life: both([7], [22]) }), // checked
       int('--retries', { life: both([7], [22]) }), // checked
@@ -810,6 +804,29 @@ export const SECTIONS: readonly SectionSpec[] = Object.freeze([
   { name: '%anaconda', body: 'opaque', options: [], passThrough: true },
 ] satisfies SectionSpec[]);
 
+/**
+ * Applies the lives measured from pykickstart's handlers (registry-life.ts) over the hand-written ones:
+ * a command's own life, and each option's life keyed `"command --option"` (aliases share the
+ * canonical option's entry). Section lives stay hand-written: pykickstart registers every section in
+ * every version, while ours say which Anaconda release runs them.
+ */
+function withFacts<
+  T extends { readonly name: string; readonly options: readonly OptionSpec[]; readonly life?: Availability },
+>(spec: T, own: boolean): T {
+  const life = own ? (COMMAND_LIFE[spec.name] ?? spec.life) : spec.life;
+  const options = spec.options.map((o) => {
+    const measured = OPTION_LIFE[`${spec.name} ${o.name}`];
+    return Object.freeze(measured ? { ...o, life: measured } : o);
+  });
+  return Object.freeze(life ? { ...spec, life, options } : { ...spec, options });
+}
+
+/** Every command we know, in alphabetical order. */
+export const COMMANDS: readonly CommandSpec[] = Object.freeze(BASE_COMMANDS.map((c) => withFacts(c, true)));
+
+/** Every section tag pykickstart registers. */
+export const SECTIONS: readonly SectionSpec[] = Object.freeze(BASE_SECTIONS.map((c) => withFacts(c, false)));
+
 /** Commands that cannot appear together (pykickstart `conflictingCommands`, checked at dispatch). */
 export const CONFLICTS: readonly (readonly [string, readonly string[]])[] = Object.freeze([
   ['autopart', ['part', 'partition', 'raid', 'volgroup', 'logvol', 'reqpart', 'mount', 'btrfs']],
@@ -828,7 +845,10 @@ export function getCommand(name: string): CommandSpec | undefined {
 }
 
 /** `partition` is the same command as `part` (same object, same options). */
-const PARTITION: CommandSpec = Object.freeze({ ...COMMAND_MAP.get('part')!, name: 'partition' });
+const PARTITION: CommandSpec = withFacts(
+  { ...BASE_COMMANDS.find((c) => c.name === 'part')!, name: 'partition' },
+  true,
+);
 
 /** Looks a section up by its tag with the percent sign (`%post`). */
 export function getSection(name: string): SectionSpec | undefined {

@@ -15,7 +15,7 @@ import {
   walkNodes,
 } from './cst.js';
 import type { Finding, Severity } from './errors.js';
-import { lifeIn } from './life.js';
+import { lifeIn, warnsIn } from './life.js';
 import { parsePackageLine } from './packages.js';
 import { CONFLICTS, commandObject, getCommand, getSection, COMMANDS, SECTIONS } from './registry.js';
 import type { CommandSpec, OptionSpec } from './registry-types.js';
@@ -322,6 +322,15 @@ class Validator {
       );
       return;
     }
+    if (warnsIn(spec.warns, this.version)) {
+      this.at(
+        'KS_COMMAND_DEPRECATED',
+        'warning',
+        `${n.name} will be deprecated (pykickstart warns; still applied); use ${spec.warns!.use}`,
+        n.line,
+        nameTok,
+      );
+    }
     for (const [a, others] of CONFLICTS) {
       if (others.includes(n.name) && this.seenCommands.has(a)) {
         this.at(
@@ -401,6 +410,15 @@ class Validator {
           o.token,
         );
         continue;
+      }
+      if (o.life.status === 'ok' && warnsIn(s.warns, this.version)) {
+        this.at(
+          'KS_OPTION_DEPRECATED',
+          'warning',
+          `${owner} ${s.name} will be deprecated (pykickstart warns; still applied); use ${s.warns!.use}`,
+          line,
+          o.token,
+        );
       }
       if (o.life.status === 'deprecated') {
         const instead = s.dest ? `; use ${s.dest}` : '';

@@ -25,8 +25,9 @@ describe('semantic model', () => {
       'timezone UTC --isUtc\nfirewall --enable --trust=eth0 --trust=eth1 --service=ssh,http\nnetwork --boot dhcp --device eth0\n',
       'RHEL7',
     );
-    // Deprecated options are ignored (pykickstart warns): --isUtc no longer sets --utc on RHEL 9.
-    expect(model('timezone UTC --isUtc\n', 'RHEL9').commands[0]?.options).toEqual({});
+    // Deprecated options are ignored (pykickstart warns): --isUtc no longer sets --utc from F40.
+    expect(model('timezone UTC --isUtc\n', 'RHEL9').commands[0]?.options).toEqual({ '--utc': true });
+    expect(model('timezone UTC --isUtc\n', 'F40').commands[0]?.options).toEqual({});
     expect(m.commands.map((c) => c.options)).toEqual([
       { '--utc': true },
       { '--enabled': true, '--trust': ['eth0', 'eth1'], '--service': ['ssh', 'http'] },
@@ -38,7 +39,7 @@ describe('semantic model', () => {
     const m = model('install\nauth --enableshadow\nFOO\nrootpw "x\nlang x\n', 'RHEL8');
     expect(m.commands.map((c) => [c.name, c.deprecated])).toEqual([
       ['install', true],
-      ['auth', true],
+      ['auth', false], // warns on RHEL 8, still applied
       ['lang', false],
     ]);
     expect(model('install\nlang x\n', 'RHEL9').commands.map((c) => c.name)).toEqual(['lang']);

@@ -84,7 +84,7 @@ describe('version facts from the research notes (pykickstart 3.74)', () => {
     ['install', 'RHEL9', 'removed'],
     ['install', 'F34', 'removed'],
     ['auth', 'RHEL7', 'ok'],
-    ['auth', 'RHEL9', 'deprecated'],
+    ['auth', 'RHEL9', 'ok'], // warns "will be deprecated" but still applies (see below)
     ['auth', 'RHEL10', 'removed'],
     ['authconfig', 'F35', 'removed'],
     ['authselect', 'RHEL7', 'unavailable'],
@@ -122,11 +122,13 @@ describe('version facts from the research notes (pykickstart 3.74)', () => {
   });
 
   it.each([
-    ['timezone', '--isUtc', 'RHEL9', 'deprecated'],
+    ['timezone', '--isUtc', 'RHEL9', 'ok'],
+    ['timezone', '--isUtc', 'F40', 'deprecated'],
     ['timezone', '--isUtc', 'RHEL10', 'removed'],
     ['timezone', '--nontp', 'RHEL10', 'removed'],
     ['timezone', '--ntpservers', 'RHEL10', 'removed'],
-    ['%packages', '--instLangs', 'RHEL9', 'deprecated'],
+    ['%packages', '--instLangs', 'RHEL9', 'ok'],
+    ['%packages', '--instLangs', 'F40', 'deprecated'],
     ['%packages', '--instLangs', 'RHEL10', 'removed'],
     ['%packages', '--inst-langs', 'RHEL9', 'ok'],
     ['%packages', '--excludeWeakdeps', 'RHEL10', 'removed'],
@@ -137,9 +139,26 @@ describe('version facts from the research notes (pykickstart 3.74)', () => {
     ['network', '--teamslaves', 'RHEL10', 'deprecated'],
     ['bootloader', '--upgrade', 'RHEL8', 'deprecated'],
     ['part', '--active', 'RHEL7', 'ok'],
-    ['part', '--active', 'RHEL8', 'removed'],
+    ['part', '--active', 'RHEL8', 'deprecated'],
+    ['part', '--active', 'RHEL9', 'removed'],
   ])('%s %s in %s is %s', (cmd, opt, version, status) => {
     expect(optStatus(cmd, opt, version)).toBe(status);
+  });
+
+  it('warns where pykickstart announces a future deprecation but still applies the value', () => {
+    const codes = (text: string, version: string) =>
+      validateKickstart(parseKickstart(text), { version }).findings.map((f) => `${f.severity} ${f.code}`);
+    expect(codes('auth --useshadow\n', 'RHEL7')).toEqual([]);
+    expect(codes('auth --useshadow\n', 'RHEL8')).toEqual(['warning KS_COMMAND_DEPRECATED']);
+    expect(codes('timezone UTC --isUtc --nontp\n', 'RHEL9')).toEqual([
+      'warning KS_OPTION_DEPRECATED',
+      'warning KS_OPTION_DEPRECATED',
+    ]);
+    expect(codes('%packages --instLangs=en --excludeWeakdeps\n%end\n', 'RHEL9')).toEqual([
+      'warning KS_OPTION_DEPRECATED',
+      'warning KS_OPTION_DEPRECATED',
+    ]);
+    expect(codes('%packages --instLangs=en\n%end\n', 'RHEL8')).toEqual([]);
   });
 
   it('requires %end from RHEL 6 on', () => {

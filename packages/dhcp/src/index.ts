@@ -125,8 +125,10 @@ export {
 } from './wire/message.js';
 export { formatIpv4, formatMac, fromHex, parseIpv4, parseMac, toHex } from './wire/bytes.js';
 export {
+  type DhcpReplyInit,
   type EncodedReply,
   type ReplyEncodeOptions,
+  createDhcpReply,
   encodeDhcpReply,
   orderReplyOptions,
   replySizeLimit,

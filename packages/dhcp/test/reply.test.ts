@@ -5,6 +5,7 @@ import {
   DHCP_ERROR_CODES,
   DhcpError,
   createDhcpMessage,
+  createDhcpReply,
   decodeDhcpMessage,
   encodeDhcpReply,
   getOption,
@@ -126,5 +127,50 @@ describe('reply encoding rules', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('createDhcpReply (RFC 2131 table 3)', () => {
+  const relayed = {
+    ...request,
+    hops: 1,
+    secs: 9,
+    flags: 0x8000,
+    xid: 77,
+    giaddr: '10.1.0.1',
+    options: [
+      ...request.options,
+      option('clientIdentifier', { type: 1, data: Uint8Array.of(0x52, 0x54, 0, 0x12, 0x34, 0x56) }),
+      option('relayAgentInformation', [{ code: 1, data: Uint8Array.of(7) }]),
+    ],
+  };
+  it('copies xid, flags, giaddr, chaddr; zeroes hops and secs; echoes 61 and 82', () => {
+    const r = createDhcpReply(relayed, {
+      messageType: 2,
+      serverIdentifier: '10.0.0.1',
+      yiaddr: '10.1.0.50',
+      options: [option('ipAddressLeaseTime', 60)],
+    });
+    expect([r.op, r.xid, r.flags, r.giaddr, r.hops, r.secs, r.yiaddr]).toEqual([
+      2,
+      77,
+      0x8000,
+      '10.1.0.1',
+      0,
+      0,
+      '10.1.0.50',
+    ]);
+    expect(r.chaddr).toEqual(relayed.chaddr);
+    expect(r.options.map((o) => o.code)).toEqual([53, 54, 51, 61, 82]);
+    const wire = decodeDhcpMessage(encodeDhcpReply(r, { request: relayed }).bytes);
+    expect(wire.options.map((o) => o.code)).toEqual([53, 54, 51, 61, 82]);
+  });
+  it('echoes can be turned off', () => {
+    const r = createDhcpReply(relayed, {
+      messageType: 6,
+      echoClientIdentifier: false,
+      echoRelayAgentInformation: false,
+    });
+    expect(r.options.map((o) => o.code)).toEqual([53]);
   });
 });

@@ -6,6 +6,7 @@
  * options the client did not ask for.
  */
 import { DHCP_ERROR_CODES, DhcpError } from '../errors.js';
+import { option } from './message.js';
 import {
   BOOTP_MIN_LENGTH,
   DEFAULT_MAX_MESSAGE_SIZE,
@@ -14,6 +15,68 @@ import {
   encodeDhcpMessage,
   getOptionData,
 } from './message.js';
+
+/** What `createDhcpReply` takes besides the request. */
+export interface DhcpReplyInit {
+  /** Option 53 of the reply (OFFER, ACK, NAK ...). */
+  readonly messageType: number;
+  /** Server identifier (54), placed right after 53. Omit only for replies that have none. */
+  readonly serverIdentifier?: string;
+  readonly yiaddr?: string;
+  readonly siaddr?: string;
+  /** Defaults to 0.0.0.0; RFC 2131 table 3: the request's ciaddr for an ACK to INFORM/RENEW. */
+  readonly ciaddr?: string;
+  readonly sname?: string;
+  readonly file?: string;
+  /** More options, in any order (`encodeDhcpReply` orders them). */
+  readonly options?: readonly DhcpOption[];
+  /** Copy the request's option 82 (RFC 3046 §2.2: the server MUST echo it). Default true. */
+  readonly echoRelayAgentInformation?: boolean;
+  /** Copy the request's option 61 (RFC 6842 §3: the server MUST echo it). Default true. */
+  readonly echoClientIdentifier?: boolean;
+}
+
+/**
+ * Builds a reply to `request` with the header fields RFC 2131 table 3 prescribes: op BOOTREPLY, the
+ * request's htype, hlen, xid, flags, giaddr and chaddr, hops and secs 0; then 53, 54, the given options,
+ * and the echoed 61 and 82.
+ *
+ * @example
+ * const offer = createDhcpReply(discover, {
+ *   messageType: DHCP_MESSAGE_TYPE.OFFER, serverIdentifier: '10.0.0.1', yiaddr: '10.0.0.50',
+ *   options: [option('ipAddressLeaseTime', 3600), option('subnetMask', '255.255.255.0')],
+ * });
+ * const { bytes } = encodeDhcpReply(offer, { request: discover });
+ */
+export function createDhcpReply(request: DhcpMessage, init: DhcpReplyInit): DhcpMessage {
+  const options: DhcpOption[] = [{ code: 53, data: Uint8Array.of(init.messageType) }];
+  if (init.serverIdentifier !== undefined) options.push(option('serverIdentifier', init.serverIdentifier));
+  for (const o of init.options ?? []) if (o.code !== 53 && o.code !== 54) options.push(o);
+  const echo = (code: number, wanted: boolean | undefined): void => {
+    const d = getOptionData(request, code);
+    if (d !== undefined && wanted !== false && !options.some((o) => o.code === code))
+      options.push({ code, data: d });
+  };
+  echo(61, init.echoClientIdentifier);
+  echo(RELAY_AGENT_INFORMATION, init.echoRelayAgentInformation);
+  return {
+    op: 2,
+    htype: request.htype,
+    hlen: request.hlen,
+    hops: 0,
+    xid: request.xid,
+    secs: 0,
+    flags: request.flags,
+    ciaddr: init.ciaddr ?? '0.0.0.0',
+    yiaddr: init.yiaddr ?? '0.0.0.0',
+    siaddr: init.siaddr ?? '0.0.0.0',
+    giaddr: request.giaddr,
+    chaddr: request.chaddr.slice(),
+    sname: init.sname ?? '',
+    file: init.file ?? '',
+    options,
+  };
+}
 
 /** Options for `encodeDhcpReply`. */
 export interface ReplyEncodeOptions {

@@ -51,6 +51,22 @@ describe.skipIf(!lab.ok)(labTitle('lab process helpers', lab), () => {
     }
   });
 
+  it('returns when the command exits, killing what it left in the background', async () => {
+    const dir = makeTempDir('basics');
+    try {
+      const t0 = Date.now();
+      const r = await run('sh', ['-c', `sleep 60 & echo $! > ${dir.join('pid')}; echo done`], {
+        timeoutMs: 20_000,
+      });
+      expect(r).toMatchObject({ code: 0, stdout: 'done\n' });
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      await new Promise((res) => setTimeout(res, 100));
+      expect(alive(Number(readFileSync(dir.join('pid'), 'utf8')))).toBe(false);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('runs inside a network namespace', async () => {
     const ns = `pxk-${process.pid}-basics`;
     await runOk('ip', ['netns', 'add', ns], { timeoutMs: 5000 });

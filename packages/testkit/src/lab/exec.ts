@@ -62,7 +62,7 @@ function tail(text: string, lines = 30): string {
  * in the message). A non-zero exit is returned, not thrown: see {@link runOk}.
  *
  * @example
- * const { code, stdout } = await run('ip', ['-br', 'addr'], { netns: lab.ns.server, timeoutMs: 5000 });
+ * const { code, stdout } = await run('ip', ['-br', 'addr'], { netns: lab.server.netns, timeoutMs: 5000 });
  */
 export function run(cmd: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const [file, argv] = inNetns(options.netns, cmd, args);
@@ -103,6 +103,9 @@ export function run(cmd: string, args: readonly string[], options: RunOptions): 
       release();
       reject(new LabError(LabErrorCode.COMMAND, `cannot start ${shown}: ${err.message}`, { cause: err }));
     });
+    // When the leader exits, whatever it left running in its group goes too; otherwise a background
+    // child holding stdout open would keep 'close' from firing until the timeout.
+    child.once('exit', () => killGroup(child.pid, 'SIGKILL'));
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       // The leader is gone; make sure nothing it started lingers in its group.

@@ -731,7 +731,8 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       str('--videoram', { life: both([6, 6, 7], [1, 10, 14]) }),
     ],
   }),
-  cmd({ name: 'zerombr', args: [0, Infinity], options: [] }),
+  // `zerombr yes` (RHEL 5 style) is rejected from F9 / RHEL 6 on: "unrecognized arguments".
+  cmd({ name: 'zerombr', options: [] }),
   cmd({
     name: 'zfcp',
     multi: true,

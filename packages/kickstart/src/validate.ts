@@ -501,16 +501,6 @@ class Validator {
     // The word cut short by a trailing backslash is pykickstart's stray "\n" argument, already reported.
     const cut = n.problem?.kind === 'trailing-backslash' ? n.problem.offset : -1;
     const pos = args.positionals.filter((t) => !(t.end > cut && cut >= 0 && t.value === ''));
-    if (n.name === 'zerombr' && pos.length > 0) {
-      this.at(
-        'KS_IGNORED_ARGUMENTS',
-        'warning',
-        'zerombr takes no arguments; they are ignored',
-        n.line,
-        pos[0]!,
-      );
-      return;
-    }
     const templated = this.templates && n.words.some((w) => PLACEHOLDER.test(w.value));
     if (pos.length > max && !templated) {
       const extra = pos.slice(max);
@@ -611,6 +601,17 @@ class Validator {
         n.line,
         nameTok,
       );
+    if (n.name === 'ostreesetup') {
+      const u = opt('--url');
+      if (u?.value && !this.isPlaceholder(u.value) && !/^(file|https?):\/\//i.test(u.value))
+        this.at(
+          'KS_INVALID_URL',
+          'error',
+          'ostreesetup --url must use file, HTTP or HTTPS',
+          n.line,
+          u.valueToken ?? u.token,
+        );
+    }
     if (n.name === 'network') {
       for (const o of [
         '--ipv4-dns-search',
@@ -666,11 +667,10 @@ class Validator {
         break;
       }
       case 'network': {
-        const d = val('--device');
-        if (d) {
-          key = `network:${d}`;
-          what = `a network device with the name ${d}`;
-        }
+        // pykickstart compares device names even when --device is missing (two bare lines collide).
+        const d = val('--device') ?? '';
+        key = `network:${d}`;
+        what = d === '' ? 'a network line without --device' : `a network device with the name ${d}`;
         break;
       }
       case 'user':

@@ -114,7 +114,9 @@ describe('commands', () => {
     expect(codes('timezone\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
     expect(codes('timezone --utc\n')).toEqual([]);
     expect(codes('volgroup vg0 --useexisting\n')).toEqual([]);
-    expect(codes('zerombr yes\n', { version: 'RHEL7' })).toEqual(['KS_IGNORED_ARGUMENTS']);
+    expect(codes('zerombr yes\n', { version: 'RHEL7' })).toEqual(['KS_UNEXPECTED_ARGUMENTS']);
+    expect(codes('network --bootproto=dhcp\nnetwork --hostname=x\n')).toEqual(['KS_DUPLICATE_DEFINITION']);
+    expect(codes('ostreesetup --osname=a --ref=b --url=ftp://x\n')).toEqual(['KS_INVALID_URL']);
   });
 
   it('warns when a singleton is repeated (last wins) and when multi entries collide', () => {

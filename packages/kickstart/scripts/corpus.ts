@@ -5,10 +5,15 @@
  *   pnpm exec esbuild packages/kickstart/scripts/corpus.ts --bundle --platform=node --format=esm \
  *     --outfile=/tmp/ks-corpus.mjs && node /tmp/ks-corpus.mjs [dir] [--verbose]
  *
+ * With --pykickstart=DIR (a pykickstart checkout), the verdicts are compared with pykickstart's own
+ * (scripts/pykickstart-verdicts.py; includes not followed, template mode off, fragments skipped).
+ *
  * The version for each file comes from its folder (rocky-r8 → RHEL8, centos-era → RHEL6/7, …)
  * unless the file has a `#version=` line. Files under `templated/` are validated in template mode.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import {
   formatKickstart,
@@ -23,6 +28,7 @@ import { createFileReader } from '../src/node/index.js';
 const root =
   process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : '/work/shared/corpus/kickstart';
 const verbose = process.argv.includes('--verbose');
+const oracle = process.argv.find((a) => a.startsWith('--pykickstart='))?.slice('--pykickstart='.length);
 
 function* files(dir: string): Generator<string> {
   for (const e of readdirSync(dir)) {
@@ -140,3 +146,43 @@ for (const f of files(root)) {
       console.log(`     ${relative(root, e.file ?? f)}:${e.line}:${e.column} ${e.code} ${e.message}`);
 }
 console.log(`files with includes: ${withIncludes}`);
+
+if (oracle !== undefined) {
+  // Third pass: our verdict (any error? any warning?) against pykickstart's, file by file.
+  const jobs: Record<string, string> = {};
+  for (const f of files(root)) {
+    const rel = relative(root, f);
+    if (/templated|\/fragments\/|\/templates\//.test(rel)) continue;
+    const text = readFileSync(f, 'utf8');
+    const v = versionFor(rel, text);
+    jobs[f] = v === undefined ? 'F45' : v === 'DEVEL' ? 'F45' : v;
+  }
+  const jobFile = join(mkdtempSync(join(tmpdir(), 'ks-oracle-')), 'jobs.json');
+  writeFileSync(jobFile, JSON.stringify(jobs));
+  // Run from the repository root (the script is bundled to /tmp before it runs).
+  const script = join(process.cwd(), 'packages', 'kickstart', 'scripts', 'pykickstart-verdicts.py');
+  const pk = JSON.parse(
+    execFileSync('python3', [script, oracle, jobFile], { maxBuffer: 1 << 26 }).toString(),
+  ) as Record<string, { errors: { line: number | null; msg: string }[]; warnings: string[] }>;
+  let same = 0;
+  console.log('\nverdicts against pykickstart');
+  for (const [f, version] of Object.entries(jobs)) {
+    const ours = validateKickstart(parseKickstart(readFileSync(f, 'utf8')), { version });
+    const oe = ours.findings.filter((x) => x.severity === 'error').length;
+    const ow = ours.findings.filter((x) => x.severity === 'warning').length;
+    const p = pk[f]!;
+    if (oe > 0 === p.errors.length > 0 && ow > 0 === p.warnings.length > 0) {
+      same++;
+      continue;
+    }
+    console.log(
+      `DIFF ${relative(root, f)} [${version}] pykickstart ${p.errors.length}E/${p.warnings.length}W, ours ${oe}E/${ow}W`,
+    );
+    for (const e of p.errors) console.log(`     pykickstart error ${e.line ?? '?'}: ${e.msg}`);
+    for (const w of p.warnings) console.log(`     pykickstart warning: ${w}`);
+    for (const x of ours.findings)
+      if (x.severity !== 'info')
+        console.log(`     ours ${x.line}:${x.column} ${x.severity} ${x.code} ${x.message}`);
+  }
+  console.log(`same verdict: ${same}/${Object.keys(jobs).length}`);
+}

@@ -18,7 +18,12 @@ import { ProxyDhcpEngine, type ProxyDhcpConfig } from '../engine/proxy.js';
 import { DhcpServerEngine, type DhcpServerConfig, type DhcpServerEngineOptions } from '../engine/server.js';
 import { type LeaseStore, MemoryLeaseStore } from '../lease/store.js';
 import type { Lease } from '../lease/types.js';
-import { clientHardwareAddress, type DhcpMessage, decodeDhcpMessageTolerant } from '../wire/message.js';
+import {
+  clientHardwareAddress,
+  type DhcpMessage,
+  decodeDhcpMessageTolerant,
+  tryDecodeDhcpMessage,
+} from '../wire/message.js';
 import { encodeDhcpReply } from '../wire/reply.js';
 import { loadDeviceSockets } from './device-socket.js';
 import { type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';
@@ -181,7 +186,10 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
     if (this.#closing !== undefined) return;
     this.stats.received++;
     const from = { address, port };
-    const decoded = decodeDhcpMessageTolerant(bytes);
+    // Strict decode first (the common case, and cheaper); only a message it rejects goes through the
+    // tolerant decoder, which still recovers e.g. a missing END or garbage after it (RFC 2131 §4.1).
+    const strict = tryDecodeDhcpMessage(bytes);
+    const decoded = strict.ok ? { message: strict.value, problems: [] } : decodeDhcpMessageTolerant(bytes);
     const request = decoded.message;
     if (request === undefined) {
       const first = decoded.problems[0];

@@ -68,6 +68,7 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
           config,
           interfaces: [lab.server.ifname],
           leaseFile: `${dir}/pxekit.journal`,
+          durability: DURABILITY,
           quiet: true,
         }),
       ],

@@ -92,6 +92,8 @@ export interface LayoutRegion {
 export interface DhcpWireLayout {
   /** false for a BOOTP message without the magic cookie: bytes from 236 on are `options.tail`. */
   readonly cookie: boolean;
+  /** True when every option code appears once: the option tokens then map one to one, in order, to options. */
+  readonly single?: boolean;
   readonly options: LayoutRegion;
   /** Options carried in `file` (overload 1 or 3), or the raw field when it is not plain text + zeros. */
   readonly file?: LayoutRegion | Uint8Array | undefined;
@@ -435,8 +437,9 @@ function decodeInternal(bytes: Uint8Array, report: Report): DhcpMessage | undefi
       ).region;
       sname = '';
     } else if (!snameField.canonical) snameRegion = b.slice(HEADER.SNAME, HEADER.SNAME + SNAME_LENGTH);
-    options = gatherOptions(b, instances);
-    layout = { cookie: true, options: main.region, file: fileRegion, sname: snameRegion };
+    const single = !hasRepeats(instances);
+    options = gatherOptions(b, instances, single);
+    layout = { cookie: true, single, options: main.region, file: fileRegion, sname: snameRegion };
   }
   return {
     op: b[0]!,
@@ -459,9 +462,9 @@ function decodeInternal(bytes: Uint8Array, report: Report): DhcpMessage | undefi
 }
 
 /** RFC 3396 §5: all instances of one code, wherever they are, concatenate in read order. */
-function gatherOptions(b: Uint8Array, instances: number[]): DhcpOption[] {
+function gatherOptions(b: Uint8Array, instances: number[], single: boolean): DhcpOption[] {
   const options: DhcpOption[] = [];
-  if (!hasRepeats(instances)) {
+  if (single) {
     for (let k = 0; k < instances.length; k += 3) {
       const at = instances[k + 1]!;
       options.push({ code: instances[k]!, data: b.slice(at, at + instances[k + 2]!) });
@@ -623,6 +626,7 @@ interface Placement {
 function layoutMatches(msg: DhcpMessage, layout: DhcpWireLayout): boolean {
   const opts = msg.options;
   if (!layout.cookie) return opts.length === 0;
+  if (layout.single === true) return singleLayoutMatches(msg, layout);
   // code -> index in opts; remaining[index] counts down the bytes the layout still has to place.
   const index = new Map<number, number>();
   const remaining: number[] = [];
@@ -651,6 +655,26 @@ function layoutMatches(msg: DhcpMessage, layout: DhcpWireLayout): boolean {
   if (k !== opts.length) return false;
   for (const left of remaining) if (left !== 0) return false;
   return true;
+}
+
+/** layoutMatches for a layout whose codes are all distinct: the k-th option token is the k-th option. */
+function singleLayoutMatches(msg: DhcpMessage, layout: DhcpWireLayout): boolean {
+  const opts = msg.options;
+  let k = 0;
+  for (let r = 0; r < 3; r++) {
+    const region = r === 0 ? layout.options : r === 1 ? layout.file : layout.sname;
+    if (region === undefined || region instanceof Uint8Array) continue;
+    if (r === 1 && msg.file !== '') return false;
+    if (r === 2 && msg.sname !== '') return false;
+    const t = region.tokens;
+    for (let i = 0; i < t.length; i += 2) {
+      const c = t[i]!;
+      if (c === PAD || c === END) continue;
+      const o = opts[k++];
+      if (o === undefined || o.code !== c || o.data.length !== t[i + 1]) return false;
+    }
+  }
+  return k === opts.length;
 }
 
 function regionLength(region: LayoutRegion): number {
@@ -903,9 +927,13 @@ function writeWithLayout(msg: DhcpMessage, layout: DhcpWireLayout, t: Uint8Array
   writeHeader(msg, t, o);
   writeFixedField('sname', msg.sname, layout.sname, t, o + HEADER.SNAME, SNAME_LENGTH);
   writeFixedField('file', msg.file, layout.file, t, o + HEADER.FILE, FILE_LENGTH);
-  // code -> [data, bytes already written]; the layout was checked to match the options.
+  // The layout was checked to match the options. With distinct codes the k-th option token is the k-th
+  // option; otherwise code -> [data, bytes already written].
+  const options = msg.options;
+  const single = layout.single === true;
+  let next = 0;
   const progress = new Map<number, [Uint8Array, number]>();
-  for (const opt of msg.options) progress.set(opt.code, [opt.data, 0]);
+  if (!single) for (const opt of options) progress.set(opt.code, [opt.data, 0]);
   const writeRegion = (region: LayoutRegion, at: number): void => {
     const tk = region.tokens;
     for (let i = 0; i < tk.length; i += 2) {
@@ -918,9 +946,12 @@ function writeWithLayout(msg: DhcpMessage, layout: DhcpWireLayout, t: Uint8Array
       else {
         t[at] = c;
         t[at + 1] = n;
-        const p = progress.get(c)!;
-        copy(p[0], p[1], n, t, at + 2);
-        p[1] += n;
+        if (single) copy(options[next++]!.data, 0, n, t, at + 2);
+        else {
+          const p = progress.get(c)!;
+          copy(p[0], p[1], n, t, at + 2);
+          p[1] += n;
+        }
         at += 2 + n;
       }
     }

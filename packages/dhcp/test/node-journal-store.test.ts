@@ -55,7 +55,7 @@ describe('JournalLeaseStore', () => {
     }
     await Promise.all(flushes);
     // All 200 puts of one event-loop turn share one write and one sync.
-    expect(s.stats).toEqual({ batches: 1, records: 200, compactions: 0 });
+    expect(s.stats).toEqual({ batches: 1, records: 200, compactions: 0, compactionErrors: 0 });
     const text = await readFile(path, 'utf8');
     expect(decodeJournal(text).records).toHaveLength(201);
     await s.close();
@@ -108,5 +108,30 @@ describe('JournalLeaseStore', () => {
     expect(s.problems).toEqual([{ line: 2, reason: 'bad-checksum' }]);
     expect((await s.load()).map((l) => l.address)).toEqual(['10.0.0.1', '10.0.0.2']);
     await s.close();
+  });
+});
+
+describe('JournalLeaseStore compaction failure', () => {
+  it('keeps appending to the old journal when the snapshot cannot be written', async () => {
+    const { chmod, mkdir } = await import('node:fs/promises');
+    const sub = join(dir, 'ro');
+    await mkdir(sub);
+    const path = join(sub, 'leases.journal');
+    const s = await openJournalLeaseStore(path, { compactAfter: 5, durability: 'none' });
+    // A directory the snapshot cannot be created in (root bypasses permissions: take the temp name).
+    await mkdir(`${path}.tmp`);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20; i++) s.put(lease(i, { expires: round }));
+      await s.flush();
+    }
+    expect(s.stats.compactionErrors).toBeGreaterThan(0);
+    s.put(lease(99));
+    await s.flush();
+    await s.close();
+    await rm(`${path}.tmp`, { recursive: true });
+    await chmod(sub, 0o755);
+    const again = await openJournalLeaseStore(path);
+    expect(await again.load()).toHaveLength(21);
+    await again.close();
   });
 });

@@ -55,11 +55,12 @@ export class JournalLeaseStore implements LeaseStore {
   readonly path: string;
   /** What was wrong with the file when it was opened (a torn last record is normal after a crash). */
   readonly problems: readonly JournalProblem[];
-  /** Counters: write batches (one write + one sync each), records appended, compactions. */
-  readonly stats: { batches: number; records: number; compactions: number } = {
+  /** Counters: write batches (one write + one sync each), records appended, compactions and failed ones. */
+  readonly stats: { batches: number; records: number; compactions: number; compactionErrors: number } = {
     batches: 0,
     records: 0,
     compactions: 0,
+    compactionErrors: 0,
   };
   readonly #live = new LeaseTable();
   readonly #fsync: boolean;
@@ -143,7 +144,9 @@ export class JournalLeaseStore implements LeaseStore {
           this.#appended += batch.length;
           this.stats.batches++;
           this.stats.records += batch.length;
-          if (this.#appended > this.#compactAfter + this.#live.size) await this.#compact();
+          // The batch is durable now; a failed compaction must not fail it (the old journal stays valid).
+          if (this.#appended > this.#compactAfter + this.#live.size)
+            await this.#compact().catch(() => this.stats.compactionErrors++);
         }
         for (const w of waiters) w.resolve();
       } catch (error) {
@@ -155,10 +158,13 @@ export class JournalLeaseStore implements LeaseStore {
 
   /** Rewrites the journal as a snapshot of the live set (temp file, sync, rename, sync directory). */
   async #compact(): Promise<void> {
-    await this.#fh.close();
-    this.#fh = await writeSnapshot(this.path, this.#live.values());
+    // The old handle stays open until the new file is in place: if anything fails, appends go on as before.
+    const next = await writeSnapshot(this.path, this.#live.values());
+    const old = this.#fh;
+    this.#fh = next;
     this.#appended = 0;
     this.stats.compactions++;
+    await old.close();
   }
 }
 

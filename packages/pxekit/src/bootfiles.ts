@@ -85,7 +85,19 @@ export class BootFiles {
       }
     }
     const root = this.#config.tftp.root;
-    if (root === undefined || opts.includeRoot === false) return undefined;
+    if (root === undefined) return undefined;
+    // syslinux.efi lives in efi64/ and asks for every file relative to it, even "/vmlinuz": a file that
+    // is not under efi64/ in the root is served from the root's top instead.
+    const efi = /^efi64\/(.+)$/.exec(path);
+    if (efi !== null) {
+      const own = await openJailedFile(root, path);
+      if (own !== undefined)
+        return opts.includeRoot === false ? undefined : { kind: 'file', path, body: own };
+      const top = await openJailedFile(root, efi[1]!);
+      if (top !== undefined) return { kind: 'file', path, body: top };
+      return undefined;
+    }
+    if (opts.includeRoot === false) return undefined;
     const body = await openJailedFile(root, path);
     return body === undefined ? undefined : { kind: 'file', path, body };
   }

@@ -211,6 +211,9 @@ describe('static install trees', () => {
 
   it('the boot file space serves the TFTP root and generated menus over HTTP', async () => {
     expect((await raw('/boot/images/initrd.img')).body.toString()).toBe('initrd');
+    // syslinux.efi (in efi64/) asks for its kernel relative to itself.
+    expect((await raw('/boot/efi64/images/initrd.img')).body.toString()).toBe('initrd');
+    expect((await raw('/boot/efi64/../secret')).status).toBe(404);
     const menu = await raw('/boot/pxelinux.cfg/01-52-54-00-00-00-01');
     expect(menu.status).toBe(200);
     expect(menu.body.toString()).toContain('APPEND ks=http://127.0.0.1:8080/ks/52:54:00:00:00:01/ks');

@@ -85,8 +85,15 @@ export interface CommandSpec {
   readonly requireOneOfOrArgs?: boolean;
   /** Options that are all required. */
   readonly required?: readonly string[];
-  /** Groups of options of which at most one may be given. */
+  /** Groups of options of which at most one may be given (pykickstart rejects the line). */
   readonly exclusive?: readonly (readonly string[])[];
+  /**
+   * Groups of options that set the same value, so giving several is accepted and the last one wins
+   * (`selinux --enforcing --disabled`); reported as a warning.
+   */
+  readonly lastWins?: readonly (readonly string[])[];
+  /** `requireOneOf` is Anaconda's rule, not pykickstart's: report a warning instead of an error. */
+  readonly requireOneOfIsSoft?: boolean;
   /** Install-source commands: Anaconda uses exactly one. */
   readonly source?: boolean;
   readonly help?: string;

@@ -112,7 +112,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       ...LUKS,
       str('--hw-passphrase', { life: both(null, [41]) }),
     ],
-    exclusive: [['--type', '--nolvm']],
+    lastWins: [['--type', '--nolvm']],
   }),
   cmd({ name: 'autostep', life: both([6, 9, 10], [1, 34, 40]), options: [flag('--autoscreenshot')] }), // checked
   cmd({
@@ -178,23 +178,25 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       list('--list'),
       list('--drives'),
       flag('--initlabel'),
-      choice('--disklabel', ['gpt', 'msdos'], { life: both([7], [21]) }),
+      str('--disklabel', { life: both([7], [21]) }),
       flag('--cdl', { life: both(null, [37]) }),
     ],
-    exclusive: [['--all', '--linux', '--none', '--list']],
+    lastWins: [['--all', '--linux', '--none', '--list']],
   }),
   cmd({ name: 'cmdline', object: 'displaymode', options: DISPLAY_MODE }),
   cmd({
     name: 'device',
     multi: true,
     life: both([6, 8, 9], [1, 24, 34]), // checked
-    args: [0, 2],
+    args: [1, 1],
+    argName: 'module name',
     options: [str('--opts')],
   }),
   cmd({ name: 'deviceprobe', life: both([6, 8, 9], [1, 29, 34]), args: [0, Infinity], options: [] }), // checked
   cmd({
     name: 'dmraid',
     multi: true,
+    required: ['--name', '--dev'],
     life: both([6, 8, 9], [1, 24, 34]), // checked
     options: [str('--name'), str('--dev', { append: true })],
   }),
@@ -203,6 +205,8 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
     multi: true,
     args: [0, 1],
     argName: 'partition',
+    requireOneOf: ['--source', '--biospart'],
+    requireOneOfOrArgs: true,
     options: [str('--source'), str('--biospart'), str('--type', { life: both([6, null, 7], [1, null, 14]) })],
   }),
   cmd({
@@ -233,7 +237,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--ftp'),
       str('--telnet', { life: both([6, 6, 7], [1, 13, 17]) }),
     ],
-    exclusive: [['--enabled', '--disabled', '--use-system-defaults']],
+    lastWins: [['--enabled', '--disabled', '--use-system-defaults']],
   }),
   cmd({
     name: 'firstboot',
@@ -242,7 +246,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--disable', { aliases: ['--disabled'] }),
       flag('--reconfig'),
     ],
-    exclusive: [['--enable', '--disable', '--reconfig']],
+    lastWins: [['--enable', '--disable', '--reconfig']],
   }),
   cmd({ name: 'graphical', object: 'displaymode', options: DISPLAY_MODE }),
   cmd({
@@ -395,6 +399,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
   cmd({
     name: 'multipath',
     multi: true,
+    required: ['--name', '--device', '--rule'],
     life: both([6, 8, 9], [1, 24, 34]), // checked
     options: [str('--name'), str('--device'), str('--rule')],
   }),
@@ -542,6 +547,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
     multi: true,
     required: ['--name'],
     requireOneOf: ['--baseurl', '--mirrorlist', '--metalink'],
+    requireOneOfIsSoft: true,
     options: [
       str('--name'),
       str('--baseurl'),
@@ -587,12 +593,12 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--lock'),
       flag('--allow-ssh', { life: both([9], [37]) }),
     ],
-    exclusive: [['--iscrypted', '--plaintext']],
+    lastWins: [['--iscrypted', '--plaintext']],
   }),
   cmd({
     name: 'selinux',
     options: [flag('--enforcing'), flag('--permissive'), flag('--disabled')],
-    exclusive: [['--enforcing', '--permissive', '--disabled']],
+    lastWins: [['--enforcing', '--permissive', '--disabled']],
   }),
   cmd({
     name: 'services',
@@ -632,7 +638,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--lock'),
       flag('--sshkey', { life: both([7], [24]) }),
     ],
-    exclusive: [['--iscrypted', '--plaintext']],
+    lastWins: [['--iscrypted', '--plaintext']],
   }),
   cmd({
     name: 'syspurpose',
@@ -652,7 +658,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'timezone',
     args: [0, 1],
     argName: 'timezone',
-    requireOneOf: ['--utc'],
+    requireOneOf: ['--utc', '--nontp', '--ntpservers'],
     requireOneOfOrArgs: true,
     options: [
       flag('--utc'),
@@ -700,7 +706,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       int('--gid', { life: both([7], [19]) }),
       str('--gecos', { life: both([7], [19]) }),
     ],
-    exclusive: [['--iscrypted', '--plaintext']],
+    lastWins: [['--iscrypted', '--plaintext']],
   }),
   cmd({
     name: 'vnc',
@@ -749,7 +755,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
     name: 'zipl',
     life: both([8], [32]),
     options: [flag('--secure-boot'), flag('--no-secure-boot'), flag('--force-secure-boot')],
-    exclusive: [['--secure-boot', '--no-secure-boot', '--force-secure-boot']],
+    lastWins: [['--secure-boot', '--no-secure-boot', '--force-secure-boot']],
   }),
 ]);
 

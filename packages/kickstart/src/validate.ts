@@ -533,9 +533,14 @@ class Validator {
   }
 
   private rules(n: CommandNode, spec: CommandSpec, args: ParsedArgs): void {
+    // pykickstart tests most requirements with `if not ns.x`: an empty value counts as not given.
     const given = new Set(
       args.options
         .filter((o) => o.life.status === 'ok' || o.life.status === 'deprecated')
+        .filter(
+          (o) =>
+            o.value === null || (o.spec.kind === 'list' ? commaSplit(o.value).length > 0 : o.value !== ''),
+        )
         .map((o) => o.spec.dest ?? o.spec.name),
     );
     const nameTok = n.words[0]!;
@@ -548,7 +553,7 @@ class Validator {
         const alt = spec.requireOneOfOrArgs ? ` or a ${spec.argName ?? 'argument'}` : '';
         this.at(
           'KS_MISSING_REQUIRED_OPTION',
-          'error',
+          spec.requireOneOfIsSoft ? 'warning' : 'error',
           `${n.name} requires one of ${spec.requireOneOf.join(', ')}${alt}`,
           n.line,
           nameTok,
@@ -566,7 +571,79 @@ class Validator {
           nameTok,
         );
     }
+    for (const group of spec.lastWins ?? []) {
+      const hit = [
+        ...new Set(args.options.map((o) => o.spec.dest ?? o.spec.name).filter((o) => group.includes(o))),
+      ];
+      if (hit.length > 1)
+        this.at(
+          'KS_CONFLICTING_OPTIONS',
+          'warning',
+          `${n.name}: ${hit.join(' and ')} set the same thing; the last one wins`,
+          n.line,
+          nameTok,
+        );
+    }
     const opt = (name: string): ParsedOption | undefined => args.options.find((o) => o.spec.name === name);
+    const pos = args.positionals;
+    const isRhel = this.version.family === 'rhel';
+    const atLeast = (rhel: number, fedora: number): boolean => this.version.major >= (isRhel ? rhel : fedora);
+    const both = (a: string, b: string): void => {
+      if (given.has(a) !== given.has(b))
+        this.at(
+          'KS_MISSING_REQUIRED_OPTION',
+          'error',
+          `${n.name}: ${a} and ${b} go together`,
+          n.line,
+          nameTok,
+        );
+    };
+    switch (n.name) {
+      case 'logging':
+        if (given.has('--port') && !given.has('--host'))
+          this.at('KS_MISSING_REQUIRED_OPTION', 'error', 'logging --port needs --host', n.line, nameTok);
+        break;
+      case 'updates':
+        // The URL became mandatory with F34 / RHEL 9.
+        if (pos.length === 0 && atLeast(9, 34))
+          this.at('KS_MISSING_ARGUMENT', 'error', 'updates needs a URL', n.line, nameTok);
+        break;
+      case 'nvdimm': {
+        const action = pos[0];
+        if (action && action.value !== 'reconfigure' && action.value !== 'use')
+          this.at(
+            'KS_INVALID_CHOICE',
+            'error',
+            `nvdimm action must be reconfigure or use, got "${action.value}"`,
+            n.line,
+            action,
+          );
+        break;
+      }
+      case 'zfcp':
+        // Either --devnum alone, or --devnum with both --wwpn and --fcplun.
+        both('--wwpn', '--fcplun');
+        break;
+      case 'rhsm':
+        both('--organization', '--activation-key');
+        break;
+      case 'cmdline':
+        if (given.has('--non-interactive'))
+          this.at(
+            'KS_UNKNOWN_OPTION',
+            'error',
+            'cmdline does not support --non-interactive (it never asks)',
+            n.line,
+            nameTok,
+          );
+        break;
+      case 'rootpw':
+        if (pos.length === 1 && pos[0]!.value === '' && !given.has('--lock'))
+          this.at('KS_MISSING_ARGUMENT', 'error', 'rootpw needs a password (it is empty)', n.line, pos[0]!);
+        break;
+      default:
+        break;
+    }
     if (n.name === 'autopart' && this.version.family === 'rhel' && this.version.major >= 8) {
       const t = opt('--type');
       if (t?.value?.toLowerCase() === 'btrfs')

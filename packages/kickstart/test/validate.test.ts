@@ -148,8 +148,28 @@ describe('commands', () => {
     expect(codes('\ufefflang x\n')).toEqual(['KS_BOM']);
   });
 
+  it('follows pykickstart on options that set the same value (last wins) versus real conflicts', () => {
+    expect(check('selinux --enforcing --disabled\n')[0]).toMatchObject({ code: 'KS_CONFLICTING_OPTIONS', severity: 'warning' });
+    expect(check('rescue --nomount --romount\n')[0]).toMatchObject({ code: 'KS_CONFLICTING_OPTIONS', severity: 'error' });
+    expect(check('repo --name=a\n')[0]).toMatchObject({ code: 'KS_MISSING_REQUIRED_OPTION', severity: 'warning' });
+    expect(codes('services --enabled=\n')).toEqual(['KS_MISSING_REQUIRED_OPTION', 'KS_EMPTY_OPTION_VALUE']);
+    expect(codes('logging --port=514\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
+    expect(codes('updates\n', { version: 'RHEL8' })).toEqual([]);
+    expect(codes('updates\n', { version: 'RHEL9' })).toEqual(['KS_MISSING_ARGUMENT']);
+    expect(codes('nvdimm frobnicate\n', { version: 'RHEL9' })).toEqual(['KS_INVALID_CHOICE']);
+    expect(codes('zfcp --devnum=0.0.4000 --wwpn=0x5005\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
+    expect(codes('cmdline --non-interactive\n')).toEqual(['KS_UNKNOWN_OPTION']);
+    expect(codes("rootpw ''\n")).toEqual(['KS_MISSING_ARGUMENT']);
+    expect(codes('driverdisk\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
+    expect(codes('driverdisk sdb1\n')).toEqual([]);
+  });
+
   it('reports the blank-after-equals mistake of copied guides', () => {
-    expect(codes('url --url= "http://x/os"\n')).toEqual(['KS_EMPTY_OPTION_VALUE', 'KS_UNEXPECTED_ARGUMENTS']);
+    expect(codes('url --url= "http://x/os"\n')).toEqual([
+      'KS_MISSING_REQUIRED_OPTION', // an empty --url does not count (pykickstart: `if not ns.url`)
+      'KS_EMPTY_OPTION_VALUE',
+      'KS_UNEXPECTED_ARGUMENTS',
+    ]);
   });
 
   it('warns about authconfig syntax given to authselect', () => {
@@ -264,6 +284,7 @@ describe('a CentOS 6/7 PXE-guide kickstart (fixture in the shape of the seed gui
     expect(found).toEqual([
       '5:20 KS_EMPTY_OPTION_VALUE',
       '5:31 KS_UNEXPECTED_ARGUMENTS',
+      '7:1 KS_MISSING_REQUIRED_OPTION',
       '7:5 KS_EMPTY_OPTION_VALUE',
       '7:12 KS_UNEXPECTED_ARGUMENTS',
       '17:18 KS_UNEXPECTED_ARGUMENTS',

@@ -149,9 +149,18 @@ describe('commands', () => {
   });
 
   it('follows pykickstart on options that set the same value (last wins) versus real conflicts', () => {
-    expect(check('selinux --enforcing --disabled\n')[0]).toMatchObject({ code: 'KS_CONFLICTING_OPTIONS', severity: 'warning' });
-    expect(check('rescue --nomount --romount\n')[0]).toMatchObject({ code: 'KS_CONFLICTING_OPTIONS', severity: 'error' });
-    expect(check('repo --name=a\n')[0]).toMatchObject({ code: 'KS_MISSING_REQUIRED_OPTION', severity: 'warning' });
+    expect(check('selinux --enforcing --disabled\n')[0]).toMatchObject({
+      code: 'KS_CONFLICTING_OPTIONS',
+      severity: 'warning',
+    });
+    expect(check('rescue --nomount --romount\n')[0]).toMatchObject({
+      code: 'KS_CONFLICTING_OPTIONS',
+      severity: 'error',
+    });
+    expect(check('repo --name=a\n')[0]).toMatchObject({
+      code: 'KS_MISSING_REQUIRED_OPTION',
+      severity: 'warning',
+    });
     expect(codes('services --enabled=\n')).toEqual(['KS_MISSING_REQUIRED_OPTION', 'KS_EMPTY_OPTION_VALUE']);
     expect(codes('logging --port=514\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
     expect(codes('updates\n', { version: 'RHEL8' })).toEqual([]);

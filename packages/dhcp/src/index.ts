@@ -133,7 +133,7 @@ export {
   orderReplyOptions,
   replySizeLimit,
 } from './wire/reply.js';
-export { type FormatOptions, formatDhcpMessage, formatValue } from './wire/format.js';
+export { type FormatOptions, formatDhcpMessage, formatDhcpSummary, formatValue } from './wire/format.js';
 export {
   type CaptureReadOptions,
   type CapturedDhcp,

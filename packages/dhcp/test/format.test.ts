@@ -7,6 +7,7 @@ import {
   encapsulated,
   encodeDhcpMessage,
   formatDhcpMessage,
+  formatDhcpSummary,
   fromHex,
   option,
   readSubOption,
@@ -91,5 +92,25 @@ describe('typed sub-options', () => {
     );
     expect(readSubOption(list, PXE_SUBOPTIONS, 'bootItem')).toEqual({ type: 3, layer: 0 });
     expect(readSubOption(list, PXE_SUBOPTIONS, 'discoveryControl')).toBeUndefined();
+  });
+});
+
+describe('formatDhcpSummary', () => {
+  it('one line with what a boot server logs', () => {
+    expect(formatDhcpSummary(pxeOffer)).toBe(
+      'OFFER xid 0xdeadbeef 52:54:00:12:34:56 yiaddr 10.99.0.50 server 10.99.0.1 arch 7 (x64 UEFI) vendor "PXEClient" next-server 10.99.0.1 file "undionly.kpxe"',
+    );
+  });
+  it('never throws on malformed values', () => {
+    const bad = {
+      ...pxeOffer,
+      options: [
+        { code: 93, data: Uint8Array.of(1) },
+        { code: 53, data: Uint8Array.of(1, 2) },
+      ],
+    };
+    expect(formatDhcpSummary(bad)).toBe(
+      'BOOTREPLY xid 0xdeadbeef 52:54:00:12:34:56 yiaddr 10.99.0.50 next-server 10.99.0.1 file "undionly.kpxe"',
+    );
   });
 });

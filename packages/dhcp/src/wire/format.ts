@@ -218,3 +218,54 @@ export function formatDhcpMessage(msg: DhcpMessage, opts: FormatOptions = {}): s
   }
   return lines.join('\n');
 }
+
+/**
+ * A one-line summary for logs, like dnsmasq's `DHCPDISCOVER(eth0) 52:54:00:12:34:56` lines plus what a
+ * boot server cares about. Never throws.
+ *
+ * @example
+ * formatDhcpSummary(msg);
+ * // 'DISCOVER xid 0x5bf95f7f 52:54:00:99:31:02 arch 7 (x64 UEFI) vendor "PXEClient:Arch:00007:UNDI:003000"'
+ */
+export function formatDhcpSummary(msg: DhcpMessage): string {
+  const typeData = getOptionData(msg, 53);
+  const parts = [
+    typeData !== undefined && typeData.length === 1
+      ? messageTypeName(typeData[0]!)
+      : msg.op === 2
+        ? 'BOOTREPLY'
+        : 'BOOTREQUEST',
+    `xid 0x${msg.xid.toString(16).padStart(8, '0')}`,
+    clientHardwareAddress(msg),
+  ];
+  const read = <T>(code: number): T | undefined => {
+    const d = optionByCode(code);
+    const data = getOptionData(msg, code);
+    if (d === undefined || data === undefined) return undefined;
+    try {
+      return d.codec.decode(data) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  if (msg.ciaddr !== '0.0.0.0') parts.push(`ciaddr ${msg.ciaddr}`);
+  if (msg.yiaddr !== '0.0.0.0') parts.push(`yiaddr ${msg.yiaddr}`);
+  if (msg.giaddr !== '0.0.0.0') parts.push(`via ${msg.giaddr}`);
+  const requested = read<string>(50);
+  if (requested !== undefined) parts.push(`requested ${requested}`);
+  const server = read<string>(54);
+  if (server !== undefined) parts.push(`server ${server}`);
+  const arch = read<number[]>(93);
+  if (arch !== undefined)
+    parts.push(`arch ${arch.map((a) => `${a} (${clientArchitectureName(a)})`).join(', ')}`);
+  const vendor = read<string>(60);
+  if (vendor !== undefined) parts.push(`vendor ${quote(vendor)}`);
+  const user = read<{ classes?: string[]; raw?: string }>(77);
+  if (user !== undefined) parts.push(`user-class ${quote(user.raw ?? (user.classes ?? []).join(','))}`);
+  const host = read<string>(12);
+  if (host !== undefined) parts.push(`host ${quote(host)}`);
+  if (msg.siaddr !== '0.0.0.0') parts.push(`next-server ${msg.siaddr}`);
+  const file = msg.file !== '' ? msg.file : read<string>(67);
+  if (file !== undefined) parts.push(`file ${quote(file)}`);
+  return parts.join(' ');
+}

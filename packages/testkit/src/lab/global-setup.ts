@@ -10,7 +10,7 @@ import { CAPTURE_PACKAGES } from './capture.js';
 import { ensureDebianPackages } from './debian.js';
 import { sweepStaleNamespaces } from './netlab.js';
 import { QEMU_PACKAGES } from './qemu.js';
-import { DNSMASQ_PACKAGES, TFTPD_HPA_PACKAGES } from './reference.js';
+import { DNSMASQ_PACKAGES, KEA_PACKAGES, TFTPD_HPA_PACKAGES } from './reference.js';
 import { labRequired } from './status.js';
 
 /** Every Debian package the lab and its reference proofs use. */
@@ -21,6 +21,7 @@ export const LAB_PACKAGES: readonly string[] = [
     'util-linux',
     ...DNSMASQ_PACKAGES,
     ...TFTPD_HPA_PACKAGES,
+    ...KEA_PACKAGES,
     ...CAPTURE_PACKAGES,
     ...QEMU_PACKAGES,
     ...BOOT_FILE_PACKAGES,

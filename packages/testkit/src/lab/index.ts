@@ -66,11 +66,13 @@ export { QEMU_PACKAGES, qemuArgs, startVm } from './qemu.js';
 export type { Firmware, Vm, VmOptions } from './qemu.js';
 export {
   DNSMASQ_PACKAGES,
+  KEA_PACKAGES,
   startBusyboxHttpd,
   startDnsmasq,
+  startKea,
   startTftpdHpa,
   TFTPD_HPA_PACKAGES,
 } from './reference.js';
-export type { DnsmasqOptions } from './reference.js';
+export type { DnsmasqOptions, KeaOptions } from './reference.js';
 export { guestCommandLine, pxelinuxMenu, writePxeTree } from './pxe-tree.js';
 export type { PxelinuxMenuOptions, PxeTree } from './pxe-tree.js';

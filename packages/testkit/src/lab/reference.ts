@@ -1,4 +1,4 @@
-import { chmodSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import type { Daemon } from './exec.js';
 import type { Lab } from './netlab.js';
 import { makeTempDir } from './tmp.js';
@@ -141,4 +141,73 @@ export async function startBusyboxHttpd(
   }
   await d.stop();
   throw new Error(`busybox httpd did not listen on ${port}:\n${d.output}`);
+}
+
+/** Debian packages for {@link startKea}. */
+export const KEA_PACKAGES: readonly string[] = ['kea-dhcp4-server'];
+
+export interface KeaOptions {
+  /** Namespace role to run in. Default 'server'. */
+  role?: string;
+  /** DHCP pool, host numbers within the lab's /24. Default 100..150. */
+  range?: [number, number];
+  /** Router option (3). Default the role's address. */
+  router?: string;
+  /** BOOTP `file` and `siaddr` for every client. */
+  bootFile?: string;
+  nextServer?: string;
+  /** Merged into the `Dhcp4` object of the generated config (e.g. option-data, client-classes). */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * ISC Kea (kea-dhcp4) as the "site" DHCP server, e.g. beside a proxyDHCP server under test: memfile
+ * leases, lock and pid files in a temp dir, no control socket, logging to stdout. Resolves once it
+ * serves.
+ */
+export async function startKea(lab: Lab, options: KeaOptions = {}): Promise<Daemon> {
+  const role = options.role ?? 'server';
+  const host = role === 'server' ? lab.server : undefined;
+  const self = host?.ip ?? (await roleAddress(lab, role));
+  const dir = makeTempDir('kea');
+  chmodSync(dir.path, 0o755);
+  const [lo, hi] = options.range ?? [100, 150];
+  const config = {
+    Dhcp4: {
+      'interfaces-config': { interfaces: ['eth0'], 'dhcp-socket-type': 'raw' },
+      'lease-database': { type: 'memfile', persist: true, name: dir.join('leases.csv'), 'lfc-interval': 0 },
+      'valid-lifetime': 3600,
+      subnet4: [
+        {
+          id: 1,
+          subnet: lab.cidr,
+          pools: [{ pool: `${lab.ip(lo)} - ${lab.ip(hi)}` }],
+          'option-data': [{ name: 'routers', data: options.router ?? self }],
+          ...(options.bootFile === undefined
+            ? {}
+            : { 'boot-file-name': options.bootFile, 'next-server': options.nextServer ?? self }),
+        },
+      ],
+      loggers: [{ name: 'kea-dhcp4', severity: 'INFO', output_options: [{ output: 'stdout' }] }],
+      ...options.extra,
+    },
+  };
+  const conf = dir.join('kea-dhcp4.conf');
+  writeFileSync(conf, JSON.stringify(config, null, 2));
+  const d = lab.spawn(role, 'kea-dhcp4', ['-c', conf], {
+    name: 'kea-dhcp4',
+    env: { KEA_LOCKFILE_DIR: dir.path, KEA_PIDFILE_DIR: dir.path },
+  });
+  await d.waitForOutput(/DHCP4_STARTED|DHCPSRV_CFGMGR_NEW_SUBNET4|server version .* started/, 20_000);
+  return d;
+}
+
+async function roleAddress(lab: Lab, role: string): Promise<string> {
+  const r = await lab.exec(role, 'ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 });
+  const ip = /inet ([\d.]+)\//.exec(r.stdout)?.[1];
+  if (!ip)
+    throw new Error(
+      `startKea: ${role} has no IPv4 address on eth0 (give it one with lab.addHost(role, { ip }))`,
+    );
+  return ip;
 }

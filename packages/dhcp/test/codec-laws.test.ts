@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dhcpMessageArbitrary,
   longOptionMessageArbitrary,
+  overloadedMessageArbitrary,
   pxeClientArbitrary,
   relayedRequestArbitrary,
   valueArbitrary,
@@ -73,6 +74,19 @@ describe('lossless', () => {
         expect(toHex(encodeDhcpMessage(decodeDhcpMessage(bytes)))).toBe(toHex(bytes));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('overloaded messages', () => {
+  it('decoded overloaded messages re-encode exactly and keep their options', () => {
+    fc.assert(
+      fc.property(overloadedMessageArbitrary(), (m) => {
+        expect(m.options[0]?.code).toBe(52);
+        const again = decodeDhcpMessage(encodeDhcpMessage(m));
+        expect(again.options).toEqual(m.options);
+      }),
+      { numRuns: 200 },
     );
   });
 });

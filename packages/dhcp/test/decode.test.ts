@@ -233,3 +233,38 @@ describe('encode', () => {
     expect(encodeDhcpMessage(changed).length).toBe(300);
   });
 });
+
+describe('tolerant decode checks sub-options too', () => {
+  it('a 4-byte link selection (82.5) of 3 bytes and a PXE boot item (43.71) of 2 bytes are reported', () => {
+    const pxe = [...new TextEncoder().encode('PXEClient')];
+    const bytes = wire([
+      53,
+      1,
+      1,
+      60,
+      pxe.length,
+      ...pxe,
+      43,
+      5,
+      71,
+      2,
+      0,
+      1,
+      255,
+      82,
+      5,
+      5,
+      3,
+      10,
+      0,
+      0,
+      255,
+    ]);
+    const { problems } = decodeDhcpMessageTolerant(bytes);
+    expect(problems.map((p) => [p.code, p.option])).toEqual([
+      [DHCP_ERROR_CODES.BAD_OPTION_VALUE, 43],
+      [DHCP_ERROR_CODES.BAD_OPTION_VALUE, 82],
+    ]);
+    expect(problems[0]!.message).toContain('bootItem');
+  });
+});

@@ -46,6 +46,7 @@ import {
   type DhcpOption,
   MAGIC_COOKIE,
   createDhcpMessage,
+  decodeDhcpMessage,
   encodeDhcpMessage,
 } from '../wire/message.js';
 import {
@@ -425,7 +426,7 @@ export function longOptionMessageArbitrary(): fc.Arbitrary<DhcpMessage> {
  * options, options split into several instances (adjacent or not, RFC 3396), overload into file and/or
  * sname (RFC 2131 §4.1), zero tails of any length. Decoding then encoding them must give the same bytes.
  */
-export function wireMessageArbitrary(): fc.Arbitrary<Uint8Array> {
+export function wireMessageArbitrary(opts: { readonly overload?: boolean } = {}): fc.Arbitrary<Uint8Array> {
   const instance = rec({
     code: fc.integer({ min: 1, max: 254 }).filter((c) => c !== 52),
     data: bytesArb(30),
@@ -438,7 +439,7 @@ export function wireMessageArbitrary(): fc.Arbitrary<Uint8Array> {
     .record({
       header: bytesArb(236, 236),
       main: fc.array(token, { maxLength: 10 }),
-      overload: fc.constantFrom(0, 0, 1, 2, 3),
+      overload: opts.overload === true ? fc.constantFrom(1, 2, 3) : fc.constantFrom(0, 0, 1, 2, 3),
       file: fc.array(instance, { maxLength: 3 }),
       sname: fc.array(instance, { maxLength: 2 }),
       tail: fc.nat(80),
@@ -477,6 +478,14 @@ export function wireMessageArbitrary(): fc.Arbitrary<Uint8Array> {
       for (let i = 0; i < r.tail; i++) out.push(0);
       return Uint8Array.from(out);
     });
+}
+
+/**
+ * Decoded messages whose options spill into `file` and/or `sname` (option 52, RFC 2131 §4.1), with
+ * instances split across the fields (RFC 3396). They carry their wire layout, so they re-encode exactly.
+ */
+export function overloadedMessageArbitrary(): fc.Arbitrary<DhcpMessage> {
+  return wireMessageArbitrary({ overload: true }).map((b) => decodeDhcpMessage(b));
 }
 
 /**

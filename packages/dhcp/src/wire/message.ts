@@ -27,7 +27,16 @@
 import { DHCP_ERROR_CODES, type DhcpErrorCode, DhcpError, type DhcpProblem } from '../errors.js';
 import { allocBytes } from './alloc.js';
 import { formatMac, latin1, parseIpv4, parseMac, readIpv4, writeLatin1 } from './bytes.js';
-import { type DhcpOptionName, type DhcpOptionValues, optionByCode, optionByName } from './options.js';
+import { encapsulated, tlvList } from './codecs.js';
+import {
+  type DhcpOptionName,
+  type DhcpOptionValues,
+  IPXE_SUBOPTIONS,
+  PXE_SUBOPTIONS,
+  RELAY_AGENT_SUBOPTIONS,
+  optionByCode,
+  optionByName,
+} from './options.js';
 
 /** Byte offsets of the fixed header (RFC 2131 §2). */
 export const HEADER = {
@@ -543,7 +552,8 @@ export function tryDecodeDhcpMessage(
 
 /**
  * Decodes whatever can be read and lists every problem (the codes a strict decode would throw, plus
- * `DHCP_ERR_BAD_OPTION_VALUE` for each registered option whose value does not match its format).
+ * `DHCP_ERR_BAD_OPTION_VALUE` for each registered option, or registered sub-option of 82, 175 and a PXE
+ * client's 43, whose value does not match its format).
  * The returned message still re-encodes to the input bytes.
  *
  * @example
@@ -557,19 +567,42 @@ export function decodeDhcpMessageTolerant(bytes: Uint8Array): TolerantDecodeResu
   };
   const message = decodeInternal(bytes, report);
   if (message !== undefined) {
+    const vendor = getOptionData(message, 60);
+    const pxe = vendor !== undefined && latin1(vendor).startsWith('PXEClient');
     for (const o of message.options) {
       const d = optionByCode(o.code);
       if (d === undefined) continue;
-      try {
-        d.codec.decode(o.data);
-      } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
+      const bad = (why: string): void =>
         report(
           DHCP_ERROR_CODES.BAD_OPTION_VALUE,
           optionOffset(message, o.code),
           `option ${o.code} ${d.name}: ${why}`,
           o.code,
         );
+      try {
+        d.codec.decode(o.data);
+        // Encapsulated spaces: 82 (RFC 3046), 175 (iPXE), and 43 for PXE clients (PXE 2.1 §2.4.5).
+        const space =
+          o.code === 82
+            ? RELAY_AGENT_SUBOPTIONS
+            : o.code === 175
+              ? IPXE_SUBOPTIONS
+              : o.code === 43 && pxe
+                ? PXE_SUBOPTIONS
+                : undefined;
+        if (space !== undefined) {
+          for (const sub of (o.code === 82 ? tlvList : encapsulated).decode(o.data)) {
+            const sd = space.find((e) => e.code === sub.code);
+            if (sd === undefined) continue;
+            try {
+              sd.codec.decode(sub.data);
+            } catch (e) {
+              bad(`sub-option ${sub.code} ${sd.name}: ${e instanceof Error ? e.message : String(e)}`);
+            }
+          }
+        }
+      } catch (e) {
+        bad(e instanceof Error ? e.message : String(e));
       }
     }
   }

@@ -2,8 +2,8 @@
  * vitest `globalSetup` of the `lab` project (vitest.config.ts): before any lab file runs, it removes
  * namespaces that crashed runs left behind and installs every Debian package the lab proofs need in
  * one go (one `apt-get update`, one `apt-get install`), instead of one round per test file. Each file
- * still calls `labStatus()` (a cheap dpkg query by then) and decides to run or skip itself. With CI=true
- * a failure here fails the run.
+ * still calls `labStatus()` (a cheap dpkg query by then) and decides to run or skip itself; with CI=true
+ * a lab file whose lab cannot be built fails there, with the reason.
  */
 import { BOOT_FILE_PACKAGES } from './bootfiles.js';
 import { CAPTURE_PACKAGES } from './capture.js';
@@ -39,11 +39,14 @@ function log(msg: string): void {
 }
 
 export async function setup(): Promise<() => void> {
+  // Never throws: a failure here would abort the unit project too. Each lab file's labStatus() meets
+  // the same problem again and, with CI=true, fails that file with the reason.
   const usable = process.platform === 'linux' && process.getuid?.() === 0;
   if (!usable) {
     const reason = process.platform !== 'linux' ? `not Linux (${process.platform})` : 'not root';
-    if (labRequired()) throw new Error(`lab unavailable in CI (CI=true makes this a failure): ${reason}`);
-    log(`${reason}: lab tests will be skipped (each says why)`);
+    log(
+      `${reason}: ${labRequired() ? 'lab tests will FAIL (CI=true)' : 'lab tests will be skipped, each says why'}`,
+    );
     return () => undefined;
   }
   const stale = sweepStaleNamespaces();
@@ -52,8 +55,7 @@ export async function setup(): Promise<() => void> {
     const r = await ensureDebianPackages(LAB_PACKAGES);
     if (r.installed.length > 0) log(`installed ${r.installed.join(' ')} in ${(r.ms / 1000).toFixed(1)} s`);
   } catch (err) {
-    if (labRequired()) throw err;
-    log(`could not install the lab's Debian packages; lab tests will skip with the reason:\n${String(err)}`);
+    log(`could not install the lab's Debian packages (each lab file will retry and report):\n${String(err)}`);
   }
   return () => {
     sweepStaleNamespaces();

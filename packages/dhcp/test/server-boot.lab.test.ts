@@ -157,5 +157,12 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through the pxekit DHCP server (Q
         new RegExp(`DHCPACK\\(eth0\\) ${lab.subnet.replace(/\./g, '\\.')}\\.1[6-9]\\d ${mac}`),
       );
     });
+
+    it('UEFI OVMF PXE takes its address from the site server and syslinux.efi from the proxy', async () => {
+      const mac = await boot(proxy, { firmware: 'uefi', nic: 'virtio', ovmfPxe: true }, 180_000);
+      const answers = events(proxy).filter((e) => e.mac === mac && e.event.startsWith('proxy-'));
+      expect(answers.length).toBeGreaterThan(0);
+      expect(answers.every((e) => e.file === tree.efi64 && e.rule === 'uefi')).toBe(true);
+    });
   });
 });

@@ -29,7 +29,11 @@ import { loadDeviceSockets } from './device-socket.js';
 import { type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';
 
 /** Diagnostics channels (node:diagnostics_channel); publishing costs nothing without subscribers. */
-export const DHCP_CHANNELS = Object.freeze({
+export const DHCP_CHANNELS: Readonly<{
+  request: dc.Channel;
+  reply: dc.Channel;
+  drop: dc.Channel;
+}> = Object.freeze({
   request: dc.channel('pxekit:dhcp:request'),
   reply: dc.channel('pxekit:dhcp:reply'),
   drop: dc.channel('pxekit:dhcp:drop'),

@@ -25,6 +25,7 @@ import {
   clientHardwareAddress,
   decodeDhcpMessage,
   encodeDhcpMessage,
+  encodeDhcpReply,
   getMessageType,
   optionByCode,
   writePcap,
@@ -184,5 +185,73 @@ describe.skipIf(!lab.ok)(labTitle('tshark agrees with the encoder', lab), () => 
       if (type !== undefined) expect(Number(v['dhcp.option.dhcp']), ctx).toBe(type);
       expect(clientHardwareAddress(m)).toBeTypeOf('string');
     }
+  });
+
+  it('dissects replies that spill into file and sname (option 52) and finds the same options', async () => {
+    using dir = makeTempDir('dhcp-tshark-overload');
+    const base = fc.sample(dhcpMessageArbitrary({ minOptions: 25, maxOptions: 45 }), {
+      numRuns: 2000,
+      seed: 52,
+    });
+    const replies = base
+      .map((m) => ({
+        ...m,
+        op: 2,
+        file: '',
+        sname: '',
+        options: m.options.filter(modelled).filter(noArch9).map(relayForTshark),
+      }))
+      .map((m) => encodeDhcpReply(m, { maxMessageSize: 576 }).bytes)
+      .filter((b) => decodeDhcpMessage(b).options.some((o) => o.code === 52));
+    expect(replies.length).toBeGreaterThan(100);
+    const overloads = new Set(replies.map((b) => getOption(decodeDhcpMessage(b), 'optionOverload')));
+    expect([...overloads].sort()).toEqual([1, 3]); // file first, then file and sname (RFC 2131 §4.1 order)
+    const pcap = dir.join('overload.pcap');
+    writeFileSync(
+      pcap,
+      writePcap(
+        replies.map((payload) => ({
+          srcIp: '10.99.0.1',
+          dstIp: '10.99.0.10',
+          srcPort: 67,
+          dstPort: 68,
+          payload,
+        })),
+      ),
+    );
+    expect(await malformedFrames(pcap)).toEqual([]);
+    expect(await expertWarnings(pcap)).toEqual([]);
+    const r = await runOk(
+      'tshark',
+      [
+        '-n',
+        '-r',
+        pcap,
+        '-T',
+        'fields',
+        '-E',
+        'occurrence=a',
+        '-E',
+        'aggregator=,',
+        '-e',
+        'dhcp.option.type',
+      ],
+      { timeoutMs: 240_000 },
+    );
+    const rows = r.stdout.split('\n').filter((l) => l !== '');
+    expect(rows).toHaveLength(replies.length);
+    rows.forEach((row, i) => {
+      // tshark shows the options of sname and file where those fields sit in the header, so compare as
+      // sets (no code repeats here: every value is under 255 bytes, and short options are never split).
+      const theirs = row
+        .split(',')
+        .map(Number)
+        .filter((c) => c !== 0 && c !== 255)
+        .sort((a, b) => a - b);
+      const ours = decodeDhcpMessage(replies[i]!)
+        .options.map((o) => o.code)
+        .sort((a, b) => a - b);
+      expect(ours, `frame ${i + 1}`).toEqual(theirs);
+    });
   });
 });

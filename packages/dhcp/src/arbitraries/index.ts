@@ -278,6 +278,8 @@ function uniqueByCode(list: DhcpOption[]): DhcpOption[] {
 export interface DhcpMessageArbitraryOptions {
   /** Message types to pick option 53 from (default: all of DISCOVER..INFORM). `null`: BOOTP, no 53. */
   readonly messageTypes?: readonly number[] | null;
+  /** Fewest options besides 53 (default 0; duplicates codes are dropped, so it is a target). */
+  readonly minOptions?: number;
   /** Most options besides 53 (default 12). */
   readonly maxOptions?: number;
 }
@@ -306,7 +308,10 @@ export function dhcpMessageArbitrary(opts: DhcpMessageArbitraryOptions = {}): fc
       sname: printable(0, 63),
       file: printable(0, 127),
       type: types === null ? fc.constant(undefined) : fc.constantFrom(...types),
-      options: fc.array(dhcpOptionArbitrary(), { maxLength: opts.maxOptions ?? 12 }),
+      options: fc.array(dhcpOptionArbitrary(), {
+        minLength: opts.minOptions ?? 0,
+        maxLength: Math.max(opts.maxOptions ?? 12, opts.minOptions ?? 0),
+      }),
     })
     .map((r) => {
       const chaddr = new Uint8Array(16);

@@ -78,6 +78,9 @@ const POWER: readonly OptionSpec[] = [flag('--eject'), flag('--kexec', { life: b
 
 const cmd = (spec: CommandSpec): CommandSpec => Object.freeze(spec);
 
+/** RAID levels pykickstart accepts for btrfs `--data` / `--metadata` (any case). */
+const BTRFS_LEVELS: readonly string[] = ['raid0', '0', 'raid1', '1', 'raid10', '10', 'single'];
+
 /** Every command we know, in alphabetical order (lives before the measured facts are applied). */
 const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
   cmd({
@@ -163,8 +166,8 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
       flag('--subvol'),
       str('--name'),
       str('--parent'),
-      str('--data'),
-      str('--metadata'),
+      choice('--data', BTRFS_LEVELS, { ignoreCase: true }),
+      choice('--metadata', BTRFS_LEVELS, { ignoreCase: true }),
       str('--mkfsoptions', { life: both([8], [31]) }),
     ],
   }),

@@ -624,6 +624,16 @@ class Validator {
         // Either --devnum alone, or --devnum with both --wwpn and --fcplun.
         both('--wwpn', '--fcplun');
         break;
+      case 'driverdisk':
+        if (given.has('--source') && pos.length > 0)
+          this.at(
+            'KS_CONFLICTING_OPTIONS',
+            'error',
+            'driverdisk: --source and a partition cannot be used together',
+            n.line,
+            nameTok,
+          );
+        break;
       case 'rhsm':
         both('--organization', '--activation-key');
         break;

@@ -171,6 +171,9 @@ describe('commands', () => {
     expect(codes("rootpw ''\n")).toEqual(['KS_MISSING_ARGUMENT']);
     expect(codes('driverdisk\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
     expect(codes('driverdisk sdb1\n')).toEqual([]);
+    expect(codes('driverdisk sdb1 --source=nfs:host:/dd.img\n')).toEqual(['KS_CONFLICTING_OPTIONS']);
+    expect(codes('btrfs / --data=RAID1 --metadata=single btrfs.01 btrfs.02\n')).toEqual([]);
+    expect(codes('btrfs / --data=raid5 btrfs.01 btrfs.02\n')).toEqual(['KS_INVALID_CHOICE']);
   });
 
   it('reports the blank-after-equals mistake of copied guides', () => {

@@ -17,6 +17,9 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   interfaces?: string[];
   leaseFile?: string;
   durability?: 'fsync' | 'none';
+  /** Drop privileges after binding. */
+  user?: string;
+  group?: string;
   /** Print only drops and a summary (benchmarks). */
   quiet?: boolean;
 };
@@ -28,6 +31,8 @@ const server = await createDhcpServer({
   ...(args.interfaces === undefined ? {} : { interfaces: args.interfaces }),
   ...(args.leaseFile === undefined ? {} : { leaseFile: args.leaseFile }),
   ...(args.durability === undefined ? {} : { journal: { durability: args.durability } }),
+  ...(args.user === undefined ? {} : { user: args.user }),
+  ...(args.group === undefined ? {} : { group: args.group }),
   signal: ac.signal,
 });
 

@@ -73,7 +73,16 @@ describe.skipIf(!status.ok)(labTitle('DHCP: one server, two interfaces, two subn
     server = lab.spawn(
       'server',
       'node',
-      [agent, JSON.stringify({ config, interfaces: [lab.server.ifname, 'eth1'] })],
+      [
+        agent,
+        JSON.stringify({
+          config,
+          interfaces: [lab.server.ifname, 'eth1'],
+          leaseFile: dir.join('leases.journal'),
+          user: 'nobody',
+          group: 'nogroup',
+        }),
+      ],
       {
         name: 'pxekit-dhcp',
       },
@@ -121,6 +130,12 @@ describe.skipIf(!status.ok)(labTitle('DHCP: one server, two interfaces, two subn
     };
   }
 
+  it('runs without root after binding port 67 (privileges dropped to nobody:nogroup)', () => {
+    const proc = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+    expect(/^Uid:\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(proc)?.slice(1)).toEqual(['65534', '65534', '65534']);
+    expect(/^Gid:\s+(\d+)/m.exec(proc)?.[1]).toBe('65534');
+  });
+
   it('a client on the bridge gets the bridge subnet, with the bridge address as server identifier', async () => {
     const l = await lease('c1', 'eth0');
     expect(l.ip).toMatch(new RegExp(`^${lab.subnet.replace(/\./g, '\\.')}\\.1[0-2]\\d$`));
@@ -137,6 +152,8 @@ describe.skipIf(!status.ok)(labTitle('DHCP: one server, two interfaces, two subn
       .split('\n')
       .filter((x) => x.includes('"event":"ack"'))
       .map((x) => JSON.parse(x) as { interface: string; yiaddr: string });
+    // The journal stays writable after the drop (its descriptor was opened as root).
+    expect(readFileSync(dir.join('leases.journal'), 'utf8')).toContain(l.ip);
     expect(acks.map((a) => [a.interface, a.yiaddr.startsWith(second)])).toEqual([
       [lab.server.ifname, false],
       ['eth1', true],

@@ -174,3 +174,32 @@ describe('createDhcpReply (RFC 2131 table 3)', () => {
     expect(r.options.map((o) => o.code)).toEqual([53]);
   });
 });
+
+describe('spilling long options (RFC 3396 across options, file and sname)', () => {
+  it('cuts a value over 255 bytes to fill each field, and it concatenates back', () => {
+    const data = Uint8Array.from({ length: 480 }, (_, i) => i & 255);
+    const m = { ...offer, options: [option('messageType', 2), { code: 125, data }] };
+    const bytes = encodeDhcpReply(m).bytes;
+    expect(bytes.length).toBeLessThanOrEqual(548);
+    const back = decodeDhcpMessage(bytes);
+    expect(getOption(back, 'optionOverload')).toBe(3);
+    expect(getOptionData(back, 125)).toEqual(data);
+  });
+  it('keeps values up to 255 bytes whole', () => {
+    const m = {
+      ...offer,
+      options: [
+        option('messageType', 2),
+        option('message', 'm'.repeat(250)),
+        option('rootPath', 'r'.repeat(120)),
+      ],
+    };
+    const back = decodeDhcpMessage(encodeDhcpReply(m).bytes);
+    const tokens = back.layout!.options.tokens;
+    // one instance each: 52, 53, 56 in the options field; 17 whole in file
+    expect(tokens.filter((_, i) => i % 2 === 0 && tokens[i] !== 0 && tokens[i] !== 255)).toEqual([
+      52, 53, 56,
+    ]);
+    expect(getOption(back, 'rootPath')).toBe('r'.repeat(120));
+  });
+});

@@ -787,19 +787,33 @@ function placeCanonical(msg: DhcpMessage, opts: EncodeOptions): Placement {
   let r = 0;
   let used = 0;
   for (let k = 0; k < chunks.length; k += 3) {
-    const size = 2 + chunks[k + 2]!;
-    while (r < capacities.length && used + size > capacities[r]!) {
+    const index = chunks[k]!;
+    let start = chunks[k + 1]!;
+    let len = chunks[k + 2]!;
+    // Values over 255 bytes already rely on RFC 3396 concatenation, so their instances may be cut
+    // anywhere to fill a field; shorter values stay whole (not every client concatenates them).
+    const splittable = options[index]!.data.length > 255;
+    for (;;) {
+      if (r >= capacities.length) {
+        throw new DhcpError(
+          DHCP_ERROR_CODES.TOO_LARGE,
+          `options do not fit in ${max} bytes, even with overload`,
+        );
+      }
+      const room = capacities[r]! - used;
+      if (2 + len <= room) {
+        regions[usable[r]!]!.push(index, start, len);
+        used += 2 + len;
+        break;
+      }
+      if (splittable && room >= 3) {
+        regions[usable[r]!]!.push(index, start, room - 2);
+        start += room - 2;
+        len -= room - 2;
+      }
       r++;
       used = 0;
     }
-    if (r >= capacities.length) {
-      throw new DhcpError(
-        DHCP_ERROR_CODES.TOO_LARGE,
-        `options do not fit in ${max} bytes, even with overload`,
-      );
-    }
-    regions[usable[r]!]!.push(chunks[k]!, chunks[k + 1]!, chunks[k + 2]!);
-    used += size;
   }
   const overload = (regions[1]!.length > 0 ? 1 : 0) | (regions[2]!.length > 0 ? 2 : 0);
   let mainLength = 1;

@@ -266,6 +266,16 @@ export async function startDhcp(
   server.on('proxy-ack', onReply('dhcp.ack', true));
   server.on('release', (e) => timeline.emit({ type: 'dhcp.release', mac: e.mac, xid: e.xid }));
   server.on('decline', (e) => timeline.emit({ type: 'dhcp.decline', mac: e.mac, xid: e.xid }));
+  server.on('drop', (e) => {
+    if (e.mac === undefined) return;
+    timeline.emit({
+      type: 'dhcp.drop',
+      mac: e.mac,
+      ...(e.xid === undefined ? {} : { xid: e.xid }),
+      reason: e.reason,
+      ...(e.detail === undefined ? {} : { detail: e.detail }),
+    });
+  });
   server.on('error', () => {
     // Socket or store hiccups are counted by the library; the server keeps running.
   });

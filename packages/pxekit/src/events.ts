@@ -35,6 +35,7 @@ export type BootEventBody =
       readonly bootFile?: string;
       readonly proxy: boolean;
     }
+  | { readonly type: 'dhcp.drop'; readonly xid?: number; readonly reason: string; readonly detail?: string }
   | {
       readonly type: 'boot.decision';
       readonly bootFile?: string;
@@ -251,6 +252,9 @@ export function formatEvent(e: BootEvent, t0?: number): string {
       what = [e.proxy ? 'proxy' : '', e.address ?? '', e.bootFile === undefined ? '' : `file ${e.bootFile}`]
         .filter((s) => s !== '')
         .join(' ');
+      break;
+    case 'dhcp.drop':
+      what = `no reply: ${e.reason}${e.detail === undefined ? '' : ` (${e.detail})`}`;
       break;
     case 'boot.decision':
       what = `${e.bootFile ?? 'no boot file'}${e.profile === undefined ? '' : ` (profile ${e.profile})`}`;

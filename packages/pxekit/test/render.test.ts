@@ -82,6 +82,7 @@ describe('menu renderers', () => {
   it('iPXE: HTTP URLs from /boot/, initrd names on the kernel line, a menu that comes back on failure', () => {
     const text = ipxeRenderer.render(MENU, TARGET);
     expect(text).toContain('item --gap other\n');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: iPXE's own ${…} syntax, expected literally
     expect(text).toContain('choose --default c7 --timeout 5000 selected || goto c7\ngoto ${selected}\n');
     expect(text).toContain(
       ':c7\nkernel http://10.0.0.1:8080/boot/images/c7/vmlinuz initrd=initrd.img initrd=extra.img inst.ks=http://10.0.0.1:8080/ks/x x=a;b\n' +

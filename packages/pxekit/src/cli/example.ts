@@ -12,6 +12,7 @@ import type { PxekitConfig } from '../config/model.js';
 import { formatIssue } from '../config/schema.js';
 import { formatEvent } from '../events.js';
 import { createBootServer } from '../server.js';
+import { runExampleVm } from './example-vm.js';
 import type { CliIo } from './main.js';
 
 /** The example folder: beside dist/ in the package, or two levels up from src/cli/. */
@@ -25,11 +26,16 @@ export function exampleDir(): string | undefined {
 
 const NODE01 = '52:54:00:00:99:01';
 
-export async function runExample(io: CliIo, asJson: boolean): Promise<number> {
+export async function runExample(io: CliIo, asJson: boolean, loopback = false): Promise<number> {
   const dir = exampleDir();
   if (dir === undefined) {
     io.stderr('pxekit: the bundled example (example/pxekit.yaml) is not installed with this package\n');
     return 1;
+  }
+  if (!asJson && !loopback) {
+    const code = await runExampleVm(io, dir);
+    if (code !== undefined) return code;
+    io.stdout('\n');
   }
   const file = join(dir, 'pxekit.yaml');
   const loaded = loadConfig(readFileSync(file, 'utf8'), { file });

@@ -810,12 +810,13 @@ async function cmdLeases(args: string[], io: CliIo): Promise<number> {
   return EXIT.OK;
 }
 
-const EXAMPLE_HELP = `usage: pxekit example [--json]
+const EXAMPLE_HELP = `usage: pxekit example [--loopback] [--json]
 
-Runs what exists today on the bundled example config (packages/pxekit/example): checks it, discovers
-the boot loaders on this machine, serves it on loopback (TFTP + HTTP), fetches a host's menu, kickstart
-and the install callback like a booting client would, and prints that host's boot timeline. Says
-plainly what is not there yet.
+Runs the bundled example config (packages/pxekit/example). In the pxekit monorepo, as root: brings up
+the network lab, runs \`pxekit serve\` in it, PXE-boots a BIOS and a UEFI QEMU guest through it (DHCP,
+TFTP, the generated menu, kernel, kickstart over HTTP), calls the install callback and prints each host's
+boot timeline. Elsewhere (or with --loopback, or --json): serves the example on loopback (TFTP + HTTP),
+plays a client through its menu, kickstart and install callback, and prints its timeline.
 `;
 
 function help(io: CliIo, text: string, code: number = EXIT.OK): number {
@@ -836,9 +837,9 @@ const COMMANDS: Record<string, Command> = {
   example: {
     help: EXAMPLE_HELP,
     run: async (args, io) => {
-      const { values } = parse(args, { json: { type: 'boolean' } });
+      const { values } = parse(args, { json: { type: 'boolean' }, loopback: { type: 'boolean' } });
       if (values.help) return help(io, EXAMPLE_HELP);
-      return runExample(io, values.json === true);
+      return runExample(io, values.json === true, values.loopback === true);
     },
   },
 };

@@ -9,12 +9,19 @@ import {
   decodeDhcpMessage,
   decodeDhcpMessageTolerant,
   encodeDhcpMessage,
+  encodeDhcpMessageInto,
   formatDhcpMessage,
+  fromHex,
   getOption,
   getOptionData,
   option,
+  parseIpv4,
+  parseMac,
   toHex,
   tryDecodeDhcpMessage,
+  withOption,
+  withOptionData,
+  withoutOption,
 } from '../src/index.js';
 
 /** A 240-byte header + cookie, then the given option bytes. */
@@ -266,5 +273,38 @@ describe('tolerant decode checks sub-options too', () => {
       [DHCP_ERROR_CODES.BAD_OPTION_VALUE, 82],
     ]);
     expect(problems[0]!.message).toContain('bootItem');
+  });
+});
+
+describe('editing decoded messages', () => {
+  const bytes = wire([53, 1, 1, 0, 0, 12, 2, 65, 66, 43, 2, 1, 2, 43, 1, 3, 255, 0, 0]);
+  const m = decodeDhcpMessage(bytes);
+  it('a same-length edit keeps the wire layout (pads, split instances) and changes only the value bytes', () => {
+    const edited = encodeDhcpMessage(withOption(m, 'hostName', 'XY'));
+    const diff = [...edited].flatMap((b, i) => (b === bytes[i] ? [] : [i]));
+    expect(diff).toEqual([247, 248]);
+  });
+  it('removing or adding an option falls back to the canonical encoding', () => {
+    const out = decodeDhcpMessage(encodeDhcpMessage(withoutOption(m, 43)));
+    expect(out.options.map((o) => o.code)).toEqual([53, 12]);
+    const added = decodeDhcpMessage(encodeDhcpMessage(withOptionData(m, 224, Uint8Array.of(9))));
+    expect(added.options.map((o) => o.code)).toEqual([53, 12, 43, 224]);
+    expect(getOptionData(added, 43)).toEqual(Uint8Array.of(1, 2, 3));
+  });
+  it('encodeDhcpMessageInto refuses a target that is too small, and writes only its own bytes', () => {
+    expect(thrown(() => encodeDhcpMessageInto(m, new Uint8Array(100), 0)).code).toBe(
+      DHCP_ERROR_CODES.BAD_VALUE,
+    );
+    const target = new Uint8Array(bytes.length + 4).fill(7);
+    expect(encodeDhcpMessageInto(m, target, 2)).toBe(bytes.length);
+    expect(toHex(target.subarray(2, 2 + bytes.length))).toBe(toHex(bytes));
+    expect([target[0], target[1], target.at(-1), target.at(-2)]).toEqual([7, 7, 7, 7]);
+  });
+  it('hex and MAC helpers reject bad text', () => {
+    expect(thrown(() => fromHex('abc')).code).toBe(DHCP_ERROR_CODES.BAD_VALUE);
+    expect(thrown(() => parseMac('zz:00')).code).toBe(DHCP_ERROR_CODES.BAD_VALUE);
+    expect(thrown(() => parseIpv4('256.0.0.1')).code).toBe(DHCP_ERROR_CODES.BAD_VALUE);
+    expect(thrown(() => parseIpv4('1.2.3.4.5')).code).toBe(DHCP_ERROR_CODES.BAD_VALUE);
+    expect(parseIpv4('010.0.0.1')).toBe(0x0a000001);
   });
 });

@@ -1,16 +1,17 @@
 /**
  * The kickstart command registry: every command, option and section pykickstart knows for RHEL 6–10
- * and Fedora up to F45 (DEVEL), with the major version each was added, deprecated and removed in.
+ * and Fedora up to F45 (DEVEL): option kinds, choices, aliases, arity, required and exclusive
+ * options, and the rules pykickstart applies per command.
  *
- * Source: the behaviour of pykickstart 3.74 (`handlers/*.py`, `commands/*.py`) as summarised in
- * research/kickstart-grammar.md (§3, §6, §7), written down here in our own words. Life tuples are
- * `[since, deprecated, removed]` per family (see `Life`). Facts checked in the research notes are
- * marked `// checked`; the rest is from the pykickstart changelog and handler history and is best
- * effort for versions older than RHEL 7 / F19.
+ * Lifecycles (`[since, deprecated, removed]` per family) come from two places: the lives written here
+ * (from research/kickstart-grammar.md; `// checked` marks facts the notes verified), and
+ * `registry-life.ts`, measured from pykickstart 3.74's own handlers by scripts/registry-oracle.py,
+ * which overrides them for every command and option it knows.
  *
  * What "deprecated" does (pykickstart): the command or option is accepted with a warning and ignored.
  * What "removed" does: a removed command is an error ("X has been removed"); a removed option is no
- * longer registered, so argparse reports it as unrecognized.
+ * longer registered, so argparse reports it as unrecognized. `warns` marks the softer "will be
+ * deprecated" warnings, where the value is still applied.
  */
 import { COMMAND_LIFE, OPTION_LIFE } from './registry-life.js';
 import type { Availability, CommandSpec, OptionKind, OptionSpec, SectionSpec } from './registry-types.js';

@@ -21,6 +21,7 @@ const peers: RawPeer[] = [];
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'pxekit-tftp-client-'));
   writeFileSync(join(root, 'f'), patterned(50_000));
+  writeFileSync(join(root, 'big'), patterned(1 << 20));
   mkdirSync(join(root, 'up'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -74,14 +75,17 @@ describe('client', () => {
 
   it('slows the sender instead of buffering when the stream consumer is slow', async () => {
     const port = await server();
-    const stream = createTftpClient({ host: '127.0.0.1', port }).getStream('f', { blockSize: 512 });
+    const stream = createTftpClient({ host: '127.0.0.1', port }).getStream('big', { windowSize: 4 });
     let total = 0;
+    let most = 0;
     for await (const c of stream) {
       total += (c as Uint8Array).length;
-      await new Promise((r) => setImmediate(r));
-      expect(stream.readableLength).toBeLessThanOrEqual(16 * 1024 + 512);
+      await new Promise((r) => setTimeout(r, 5));
+      most = Math.max(most, stream.readableLength);
     }
-    expect(total).toBe(50_000);
+    expect(total).toBe(1 << 20);
+    // Without flow control the whole MiB would queue up behind the 5 ms consumer.
+    expect(most).toBeLessThanOrEqual(3 * 65_536);
   });
 
   it('falls back to plain RFC 1350 when the server refuses the options with ERROR 8', async () => {

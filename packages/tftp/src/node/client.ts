@@ -107,21 +107,43 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
         }
       },
     });
+    // Blocks are batched into chunks of up to 64 KiB (or whatever arrived in one turn of the event loop):
+    // one stream chunk per 1468-byte block costs more than the transfer itself.
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    let scheduled = false;
+    const flush = (): void => {
+      scheduled = false;
+      if (pendingBytes === 0) return;
+      const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+      pending = [];
+      pendingBytes = 0;
+      if (!stream.push(chunk) && !paused) {
+        paused = true;
+        driverRef?.input({ type: 'pause' });
+      }
+    };
     this.#run(
       'get',
       filename,
       { ...this.#opts, ...options },
       (c) => {
-        if (!stream.push(c) && !paused) {
-          paused = true;
-          driverRef?.input({ type: 'pause' });
+        pending.push(c);
+        pendingBytes += c.length;
+        if (pendingBytes >= 65_536) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
         }
       },
       (d) => {
         driverRef = d;
       },
     ).then(
-      () => stream.push(null),
+      () => {
+        flush();
+        stream.push(null);
+      },
       (err: unknown) => stream.destroy(err as Error),
     );
     return stream;

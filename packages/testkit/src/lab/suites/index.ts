@@ -12,3 +12,5 @@
 export { DHCP_CLIENT_PACKAGES, dhcpClientsSuite } from './dhcp-clients.js';
 export type { DhcpClientsSuiteOptions, DhcpServerSetup } from './dhcp-clients.js';
 export type { ServerUnderTest } from './types.js';
+export { TFTP_CLIENT_PACKAGES, tftpClientsSuite } from './tftp-clients.js';
+export type { TftpClientsSuiteOptions } from './tftp-clients.js';

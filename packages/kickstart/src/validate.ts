@@ -215,7 +215,26 @@ class Validator {
     this.push({ code, severity, message, line: line + 1, column: col + 1 });
   }
 
+  /**
+   * shlex ends a word at an unquoted `#` even in the middle of it (`rootpw foo#bar` sets "foo").
+   * pykickstart accepts that silently; it is almost never what the author meant.
+   */
+  private commentInWord(line: number, w: Words): void {
+    const text = this.doc.lines[line]!.text;
+    const c = w.commentStart;
+    if (c > 0 && !/\s/.test(text[c - 1]!)) {
+      this.push({
+        code: 'KS_COMMENT_IN_WORD',
+        severity: 'warning',
+        message: `"#" inside a word starts a comment: the rest of the line is ignored (quote the value to keep it)`,
+        line: line + 1,
+        column: c + 1,
+      });
+    }
+  }
+
   private lexProblem(line: number, w: Words): boolean {
+    this.commentInWord(line, w);
     const p = w.problem;
     if (p === null) return false;
     if (p.kind === 'unclosed-quote') {

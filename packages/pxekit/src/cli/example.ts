@@ -116,13 +116,11 @@ export async function runExample(io: CliIo, asJson: boolean, loopback = false): 
     say(`5. node01's boot timeline (${events.length} events):`);
     for (const e of events) say(`   ${formatEvent(e, t0)}`);
     say('');
-    say('Not there yet:');
     say(
-      `  - DHCP: the example config says dhcp ${c.dhcp.mode}; pxekit's DHCP service waits for the @pxekit/dhcp server engine`,
+      'This was the loopback example: DHCP was left out (it needs an interface and port 67) and this process',
     );
-    say('    (this run left DHCP out and played the client over loopback).');
     say(
-      '  - The QEMU end-to-end boot (iPXE ROM → DHCP → TFTP → menu → kernel → kickstart → callback) is not wired yet.',
+      'played the client. As root in the pxekit monorepo, `pxekit example` boots QEMU guests through pxekit instead.',
     );
     if (asJson) io.stdout(`${JSON.stringify({ ok: true, timeline: events }, null, 2)}\n`);
     return 0;

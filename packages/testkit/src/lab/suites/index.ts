@@ -14,3 +14,5 @@ export type { DhcpClientsSuiteOptions, DhcpServerSetup } from './dhcp-clients.js
 export type { ServerUnderTest } from './types.js';
 export { TFTP_CLIENT_PACKAGES, tftpClientsSuite } from './tftp-clients.js';
 export type { TftpClientsSuiteOptions } from './tftp-clients.js';
+export { PXE_BOOT_PACKAGES, pxeBootSuite } from './pxe-boot.js';
+export type { PxeBoot, PxeBootSuiteOptions } from './pxe-boot.js';

@@ -88,10 +88,15 @@ function buildTable(specs: readonly OptionSpec[], version: KickstartVersion): Op
   return { all, registered };
 }
 
-function prefixMatches(t: OptionTable, name: string): OptionSpec[] {
+/**
+ * Registered option strings that start with `name`. argparse counts option *strings*, so two
+ * spellings of one option (`--enable`/`--enabled`) still make a prefix ambiguous.
+ */
+function prefixMatches(t: OptionTable, name: string): { readonly name: string; readonly spec: OptionSpec }[] {
   if (!name.startsWith('--') || name.length < 3) return [];
-  const found: OptionSpec[] = [];
-  for (const [n, s] of t.registered) if (n.startsWith(name) && !found.includes(s)) found.push(s);
+  const found: { name: string; spec: OptionSpec }[] = [];
+  for (const [n, s] of t.registered)
+    if (n.startsWith(name) && !found.some((f) => f.name === n)) found.push({ name: n, spec: s });
   return found;
 }
 
@@ -147,12 +152,12 @@ export function parseArgs(
         problems.push({
           code: 'KS_AMBIGUOUS_OPTION',
           token: tok,
-          message: `ambiguous option: ${head} could match ${m.map((s) => s.name).join(', ')}`,
+          message: `ambiguous option: ${head} could match ${m.map((x) => x.name).join(', ')}`,
         });
         continue;
       }
       if (m.length === 1) {
-        spec = m[0]!;
+        spec = m[0]!.spec;
         abbreviated = true;
         name = head;
       }

@@ -577,6 +577,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
   cmd({
     name: 'rhsm',
     life: both([8], null), // checked: RHEL only
+    required: ['--organization', '--activation-key'],
     options: [
       str('--organization'),
       str('--activation-key', { append: true }),

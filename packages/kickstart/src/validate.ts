@@ -552,10 +552,12 @@ class Validator {
   }
 
   private rules(n: CommandNode, spec: CommandSpec, args: ParsedArgs): void {
-    // pykickstart tests most requirements with `if not ns.x`: an empty value counts as not given.
+    const usable = args.options.filter((o) => o.life.status === 'ok' || o.life.status === 'deprecated');
+    // `required` is argparse's `required=True`: presence is enough.
+    const present = new Set(usable.map((o) => o.spec.dest ?? o.spec.name));
+    // The other checks are pykickstart's own `if not ns.x`: an empty value counts as not given.
     const given = new Set(
-      args.options
-        .filter((o) => o.life.status === 'ok' || o.life.status === 'deprecated')
+      usable
         .filter(
           (o) =>
             o.value === null || (o.spec.kind === 'list' ? commaSplit(o.value).length > 0 : o.value !== ''),
@@ -564,7 +566,7 @@ class Validator {
     );
     const nameTok = n.words[0]!;
     for (const r of spec.required ?? []) {
-      if (!given.has(r))
+      if (!present.has(r))
         this.at('KS_MISSING_REQUIRED_OPTION', 'error', `${n.name} requires ${r}`, n.line, nameTok);
     }
     if (spec.requireOneOf && !spec.requireOneOf.some((o) => given.has(o))) {
@@ -644,6 +646,14 @@ class Validator {
         both('--wwpn', '--fcplun');
         break;
       case 'driverdisk':
+        if (given.has('--source') && given.has('--biospart'))
+          this.at(
+            'KS_CONFLICTING_OPTIONS',
+            'error',
+            'driverdisk: --source and --biospart cannot be used together',
+            n.line,
+            nameTok,
+          );
         if (given.has('--source') && pos.length > 0)
           this.at(
             'KS_CONFLICTING_OPTIONS',
@@ -653,9 +663,18 @@ class Validator {
             nameTok,
           );
         break;
-      case 'rhsm':
-        both('--organization', '--activation-key');
+      case 'mount': {
+        const mp = pos[1];
+        if (mp && mp.value !== 'none' && !mp.value.startsWith('/'))
+          this.at(
+            'KS_INVALID_CHOICE',
+            'error',
+            `mount: invalid mount point "${mp.value}" (an absolute path or none)`,
+            n.line,
+            mp,
+          );
         break;
+      }
       case 'cmdline':
         if (given.has('--non-interactive'))
           this.at(

@@ -75,6 +75,9 @@ describe('commands', () => {
   it('accepts unique prefixes and both value forms, rejects ambiguous prefixes', () => {
     expect(codes('network --boot dhcp --device=eth0\n')).toEqual(['KS_OPTION_ABBREVIATED']);
     expect(codes('part / --size=1 --on=sda\n')).toEqual(['KS_AMBIGUOUS_OPTION']);
+    // argparse counts spellings: two aliases of one option still make a prefix ambiguous.
+    expect(codes('firewall --enab\n')).toEqual(['KS_AMBIGUOUS_OPTION']);
+    expect(codes('firewall --enable\n')).toEqual([]);
   });
 
   it('follows argparse for values that start with "-"', () => {
@@ -171,6 +174,11 @@ describe('commands', () => {
     expect(codes("rootpw ''\n")).toEqual(['KS_MISSING_ARGUMENT']);
     expect(codes('driverdisk\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
     expect(codes('driverdisk sdb1\n')).toEqual([]);
+    expect(codes('sshkey --username "" "ssh-ed25519 AAAA"\n')).toEqual([]); // argparse required: presence only
+    expect(codes('rhsm --organization=o\n', { version: 'RHEL9' })).toEqual(['KS_MISSING_REQUIRED_OPTION']);
+    expect(codes('mount /dev/sda1 boot\n')).toEqual(['KS_INVALID_CHOICE']);
+    expect(codes('mount /dev/sda1 none\n')).toEqual([]);
+    expect(codes('rootpw foo#bar\n')).toEqual(['KS_COMMENT_IN_WORD']);
     expect(codes('driverdisk sdb1 --source=nfs:host:/dd.img\n')).toEqual(['KS_CONFLICTING_OPTIONS']);
     expect(codes('btrfs / --data=RAID1 --metadata=single btrfs.01 btrfs.02\n')).toEqual([]);
     expect(codes('btrfs / --data=raid5 btrfs.01 btrfs.02\n')).toEqual(['KS_INVALID_CHOICE']);

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import type { Transfer, TransferAction, TransferInput, TransferResult } from '../engine/types.js';
+import { OPCODE } from '../wire/constants.js';
 import { encodePacket, writeDataHeader } from '../wire/packet.js';
 
 /** Monotonic milliseconds: engines take `now`, the adapter owns the clock. */
@@ -28,7 +29,8 @@ export interface DriverHooks {
  * lazy: one timeout per transfer, re-armed only when it fires early, so an ACK per block costs no
  * clearTimeout/setTimeout pair.
  *
- * DATA goes out as [4-byte header, payload view] (scatter/gather, no copy). Headers come from a small
+ * DATA goes out as [4-byte header, payload view] (scatter/gather, no copy); an ACK is a header alone.
+ * Headers come from a small
  * ring; a slot is reused only after its send() callback has fired, because an unconnected dgram
  * socket may still hold the buffer after send() returns.
  */
@@ -129,7 +131,7 @@ export class EngineDriver {
   #send(a: Extract<TransferAction, { type: 'send' }>): void {
     const { packet, to } = a;
     try {
-      if (packet.type === 'data') {
+      if (packet.type === 'data' || packet.type === 'ack') {
         const i = this.#next;
         this.#next = (i + 1) % this.#headers.length;
         let header: Buffer;
@@ -142,9 +144,18 @@ export class EngineDriver {
           header = this.#headers[i]!;
           done = this.#release[i]!;
         }
-        writeDataHeader(header, 0, packet.block);
         this.#inflight++;
-        this.#socket.send([header, packet.data], to.port, to.address, done);
+        if (packet.type === 'ack') {
+          // An ACK is just the 4-byte header with opcode 4: the receiver's hot path allocates nothing.
+          header[0] = 0;
+          header[1] = OPCODE.ACK;
+          header[2] = packet.block >>> 8;
+          header[3] = packet.block & 0xff;
+          this.#socket.send(header, to.port, to.address, done);
+        } else {
+          writeDataHeader(header, 0, packet.block);
+          this.#socket.send([header, packet.data], to.port, to.address, done);
+        }
       } else {
         this.#inflight++;
         this.#socket.send(encodePacket(packet), to.port, to.address, this.#sentOne);

@@ -16,6 +16,9 @@ it('documents every code the package uses in its section of docs/errors.md', () 
   const section = errors.slice(start, errors.indexOf('\n## ', start + 1));
   const missing = [...used].map((c) => c.slice(1, -1)).filter((c) => !section.includes(`\`${c}\``));
   expect(missing).toEqual([]);
+  // ...and documents no code the package no longer uses.
+  const documented = [...new Set(section.match(/`KS_[A-Z_]+`/g) ?? [])].map((c) => c.slice(1, -1));
+  expect(documented.filter((c) => !used.has(`'${c}'`))).toEqual([]);
 });
 
 it('throws KS_ERR_UNKNOWN_VERSION for a caller version it does not support', () => {

@@ -67,7 +67,7 @@ describe('lease journal format', () => {
     const good1 = encodeJournalRecord({ t: 'put', l: lease(1) });
     const bad = encodeJournalRecord({ t: 'put', l: lease(2) }).replace('10.0.0.2', '10.0.0.3');
     const good3 = encodeJournalRecord({ t: 'put', l: lease(4) });
-    const d = decodeJournal(journalHeader() + good1 + bad + good3 + 'garbage\n');
+    const d = decodeJournal(`${journalHeader()}${good1}${bad}${good3}garbage\n`);
     expect(d.problems).toEqual([
       { line: 3, reason: 'bad-checksum' },
       { line: 5, reason: 'bad-checksum' },

@@ -7,11 +7,15 @@
  * 100; 0 skips it), TFTP_BENCH_CONC_MB (default 32), TFTP_BENCH_RUNS (median of N, default 1),
  * ATFTPD (path of an atftpd binary; `apt-get download atftpd && dpkg-deb -x` gets one, since the package
  * conflicts with tftpd-hpa). The same program runs as the pxekit server and client inside namespaces.
+ *
+ * All servers run at once, each on its own address in the server namespace, and every case goes
+ * round-robin over them (alternating the order), so load from other work on the machine falls on all of
+ * them alike. Clients: atftp (C; the only packaged client with windowsize) and the pxekit client.
  */
 import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createLab, type Daemon, type Lab, makeTempDir, startTftpdHpa } from '@pxekit/testkit/lab';
+import { createLab, type Daemon, type Lab, makeTempDir } from '@pxekit/testkit/lab';
 import { createTftpClient, createTftpServer, type TftpTransferOptions } from '@pxekit/tftp/node';
 
 const [mode, json] = process.argv.slice(2);
@@ -91,84 +95,91 @@ async function main(): Promise<void> {
   if (CONC > 0) write('conc.bin', CONC_MB);
 
   const lab: Lab = await createLab({ name: 'tftpbench', clients: 0 });
+  const daemons: Daemon[] = [];
   try {
     await lab.addHost('bc', { ip: lab.ip(50) });
-    const ip = lab.serverIp;
-
-    const servers: Record<string, () => Promise<Daemon>> = {
-      pxekit: async () => {
-        const d = lab.spawn(
-          'server',
-          process.execPath,
-          [self, 'serve', JSON.stringify({ host: ip, root: dir.path })],
-          {
-            name: 'pxekit',
-          },
-        );
-        await d.waitForOutput(/listening/, 15_000);
-        return d;
-      },
-      'tftpd-hpa': () => startTftpdHpa(lab, dir.path),
-      dnsmasq: async () => {
-        const d = lab.spawn(
-          'server',
-          'dnsmasq',
-          [
-            '--keep-in-foreground',
-            '--no-resolv',
-            '--no-hosts',
-            '--port=0',
-            '--enable-tftp',
-            `--tftp-root=${dir.path}`,
-            `--listen-address=${ip}`,
-            '--bind-interfaces',
-            '--user=root',
-            '--log-facility=-',
-            '--conf-file=/dev/null',
-            '--pid-file=',
-            '--tftp-max=1000',
-            '--quiet-tftp',
-          ],
-          { name: 'dnsmasq' },
-        );
-        await d.waitForOutput(/TFTP root is/, 15_000);
-        return d;
-      },
+    // Every server runs at once on its own address, and the runs go round-robin over them, so drift in
+    // the machine's load (it is shared) hits all servers alike instead of whichever ran last.
+    const addr: Record<string, string> = {
+      pxekit: lab.ip(1),
+      'tftpd-hpa': lab.ip(2),
+      dnsmasq: lab.ip(3),
+      atftpd: lab.ip(4),
     };
+    for (const n of [2, 3, 4]) {
+      await lab.exec('server', 'ip', ['addr', 'add', `${lab.ip(n)}/24`, 'dev', lab.server.ifname], {
+        timeoutMs: 10_000,
+      });
+    }
+    const bound = async (name: string, d: Daemon) => {
+      for (let i = 0; i < 200; i++) {
+        const ss = await lab.exec('server', 'ss', ['-uln'], { timeoutMs: 5000 });
+        if (ss.stdout.includes(`${addr[name]}:69`)) return;
+        if (d.exitStatus) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${name} did not bind ${addr[name]}:69:\n${d.output}`);
+    };
+    const start = async (name: string, cmd: string, args: string[]) => {
+      const d = lab.spawn('server', cmd, args, { name });
+      daemons.push(d);
+      await bound(name, d);
+      return d;
+    };
+    const pxekitServer = await start('pxekit', process.execPath, [
+      self,
+      'serve',
+      JSON.stringify({ host: addr.pxekit, root: dir.path }),
+    ]);
+    await start('tftpd-hpa', 'in.tftpd', [
+      '--foreground',
+      '--listen',
+      '--user',
+      'root',
+      '--address',
+      `${addr['tftpd-hpa']}:69`,
+      '--secure',
+      dir.path,
+    ]);
+    await start('dnsmasq', 'dnsmasq', [
+      '--keep-in-foreground',
+      '--no-resolv',
+      '--no-hosts',
+      '--port=0',
+      '--enable-tftp',
+      `--tftp-root=${dir.path}`,
+      `--listen-address=${addr.dnsmasq}`,
+      '--bind-interfaces',
+      '--user=root',
+      '--log-facility=-',
+      '--conf-file=/dev/null',
+      '--pid-file=',
+      '--tftp-max=1000',
+      '--quiet-tftp',
+    ]);
+    const names = ['pxekit', 'tftpd-hpa', 'dnsmasq'];
     if (existsSync(atftpd)) {
-      servers.atftpd = async () => {
-        const d = lab.spawn(
-          'server',
-          atftpd,
-          [
-            '--daemon',
-            '--no-fork',
-            '--port',
-            '69',
-            '--bind-address',
-            ip,
-            '--logfile',
-            '/dev/null',
-            '--user',
-            'root',
-            '--group',
-            'root',
-            '--maxthread',
-            '1000',
-            dir.path,
-          ],
-          { name: 'atftpd' },
-        );
-        for (let i = 0; i < 100; i++) {
-          const ss = await lab.exec('server', 'ss', ['-uln', 'sport = :69'], { timeoutMs: 5000 });
-          if (ss.stdout.includes(':69')) return d;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        throw new Error(`atftpd did not start:\n${d.output}`);
-      };
+      await start('atftpd', atftpd, [
+        '--daemon',
+        '--no-fork',
+        '--port',
+        '69',
+        '--bind-address',
+        addr.atftpd!,
+        '--logfile',
+        '/dev/null',
+        '--user',
+        'root',
+        '--group',
+        'root',
+        '--maxthread',
+        '1000',
+        dir.path,
+      ]);
+      names.push('atftpd');
     }
 
-    const atftpGet = async (file: string, blksize: number, window: number): Promise<number> => {
+    const atftpGet = async (host: string, file: string, blksize: number, window: number): Promise<number> => {
       const args = [
         '--get',
         '-r',
@@ -182,16 +193,16 @@ async function main(): Promise<void> {
       ];
       if (window > 1) args.push('--option', `windowsize ${window}`);
       const t0 = performance.now();
-      const r = await lab.exec('bc', 'atftp', [...args, ip, '69'], { timeoutMs: 900_000 });
+      const r = await lab.exec('bc', 'atftp', [...args, host, '69'], { timeoutMs: 900_000 });
       const ms = performance.now() - t0;
       if (r.code !== 0) throw new Error(`atftp failed: ${r.stderr}`);
       return ms;
     };
-    const pxekitGet = async (file: string, options: TftpTransferOptions, concurrency = 1) => {
+    const pxekitGet = async (host: string, file: string, options: TftpTransferOptions, concurrency = 1) => {
       const r = await lab.exec(
         'bc',
         process.execPath,
-        [self, 'get', JSON.stringify({ host: ip, file, options, concurrency })],
+        [self, 'get', JSON.stringify({ host, file, options, concurrency })],
         {
           timeoutMs: 900_000,
         },
@@ -199,6 +210,9 @@ async function main(): Promise<void> {
       if (r.code !== 0) throw new Error(`pxekit client failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as { ms: number; results: { ok: boolean; bytes: number; sha: string }[] };
     };
+
+    // Warm-up (untimed): JIT for pxekit, page cache and the hot-file path for everyone.
+    for (const name of names) await atftpGet(addr[name]!, 'big.bin', 1468, 1);
 
     interface Row {
       server: string;
@@ -216,49 +230,49 @@ async function main(): Promise<void> {
       ['windowsize 64', 1468, 64],
       ['lock-step 8192', 8192, 1],
     ];
-    for (const [name, start] of Object.entries(servers)) {
-      const d = await start();
-      try {
-        for (const [, blksize, window] of cases) {
-          // Windowed cases only where the server grants windowsize (pxekit, atftpd).
-          if (window > 1 && name !== 'pxekit' && name !== 'atftpd') continue;
-          const a: number[] = [];
-          const p: number[] = [];
-          for (let i = 0; i < RUNS; i++) {
-            a.push(await atftpGet('big.bin', blksize, window));
-            const r = await pxekitGet('big.bin', { blockSize: blksize, windowSize: window });
-            if (!r.results[0]?.ok || r.results[0].sha !== bigSha)
-              throw new Error(`pxekit client: bad result ${JSON.stringify(r.results[0])}`);
-            p.push(r.ms);
+    for (const [, blksize, window] of cases) {
+      // Windowed cases only where the server grants windowsize (pxekit, atftpd); lock-step for all.
+      const here = names.filter((n) => window === 1 || n === 'pxekit' || n === 'atftpd');
+      const a = new Map<string, number[]>(here.map((n) => [n, []]));
+      const p = new Map<string, number[]>(here.map((n) => [n, []]));
+      for (let i = 0; i < RUNS; i++) {
+        for (const name of i % 2 === 0 ? here : [...here].reverse()) {
+          a.get(name)!.push(await atftpGet(addr[name]!, 'big.bin', blksize, window));
+          const r = await pxekitGet(addr[name]!, 'big.bin', { blockSize: blksize, windowSize: window });
+          if (!r.results[0]?.ok || r.results[0].sha !== bigSha) {
+            throw new Error(`pxekit client from ${name}: bad result ${JSON.stringify(r.results[0])}`);
           }
-          rows.push({
-            server: name,
-            client: 'atftp',
-            blksize,
-            window,
-            mbps: bytes / 1e6 / (median(a) / 1000),
-          });
-          rows.push({
-            server: name,
-            client: 'pxekit',
-            blksize,
-            window,
-            mbps: bytes / 1e6 / (median(p) / 1000),
-          });
-          console.error(
-            `  ${name} blksize ${blksize} window ${window}: atftp ${rows.at(-2)!.mbps.toFixed(1)} MB/s, pxekit client ${rows.at(-1)!.mbps.toFixed(1)} MB/s`,
-          );
+          p.get(name)!.push(r.ms);
         }
-        if (CONC > 0 && name !== 'atftpd') {
-          const r = await pxekitGet('conc.bin', { blockSize: 1468 }, CONC);
-          const ok = r.results.filter((x) => x.ok && x.bytes === CONC_MB * 1024 * 1024).length;
-          const hwm = name === 'pxekit' ? peakRssMb(d.pid) : undefined;
-          console.error(
-            `  ${name}: ${CONC} clients x ${CONC_MB} MiB lock-step 1468: ${ok}/${CONC} complete, aggregate ${((ok * CONC_MB * 1024 * 1024) / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s in ${(r.ms / 1000).toFixed(1)} s${hwm === undefined ? '' : `, server peak RSS ${hwm} MB`}`,
-          );
-        }
-      } finally {
-        await d.stop();
+      }
+      for (const name of here) {
+        rows.push({
+          server: name,
+          client: 'atftp',
+          blksize,
+          window,
+          mbps: bytes / 1e6 / (median(a.get(name)!) / 1000),
+        });
+        rows.push({
+          server: name,
+          client: 'pxekit',
+          blksize,
+          window,
+          mbps: bytes / 1e6 / (median(p.get(name)!) / 1000),
+        });
+        console.error(
+          `  ${name} blksize ${blksize} window ${window}: atftp ${rows.at(-2)!.mbps.toFixed(1)} MB/s, pxekit client ${rows.at(-1)!.mbps.toFixed(1)} MB/s`,
+        );
+      }
+    }
+    if (CONC > 0) {
+      for (const name of names.filter((n) => n !== 'atftpd')) {
+        const r = await pxekitGet(addr[name]!, 'conc.bin', { blockSize: 1468 }, CONC);
+        const ok = r.results.filter((x) => x.ok && x.bytes === CONC_MB * 1024 * 1024).length;
+        const hwm = name === 'pxekit' ? peakRssMb(pxekitServer.pid) : undefined;
+        console.error(
+          `  ${name}: ${CONC} clients x ${CONC_MB} MiB lock-step 1468: ${ok}/${CONC} complete, aggregate ${((ok * CONC_MB * 1024 * 1024) / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s in ${(r.ms / 1000).toFixed(1)} s${hwm === undefined ? '' : `, server peak RSS ${hwm} MB`}`,
+        );
       }
     }
 
@@ -289,6 +303,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    for (const d of daemons) await d.stop();
     await lab.close();
     dir.remove();
   }

@@ -664,6 +664,7 @@ const BASE_COMMANDS: readonly CommandSpec[] = Object.freeze([
     args: [0, 1],
     argName: 'timezone',
     requireOneOf: ['--utc', '--nontp', '--ntpservers'],
+    exclusive: [['--nontp', '--ntpservers']],
     requireOneOfOrArgs: true,
     options: [
       flag('--utc'),

@@ -534,12 +534,19 @@ class Validator {
     const has = (name: string): boolean => args.options.some((o) => (o.spec.dest ?? o.spec.name) === name);
     let need = min;
     if (n.name === 'rootpw' && !has('--lock')) need = 1;
-    if (
-      (n.name === 'volgroup' || n.name === 'raid' || n.name === 'btrfs') &&
-      !has('--useexisting') &&
-      !has('--noformat')
-    )
-      need = 2;
+    if ((n.name === 'volgroup' || n.name === 'raid') && !has('--useexisting') && !has('--noformat')) need = 2;
+    // A btrfs volume needs members even when it exists already; a subvolume needs --name instead.
+    if (n.name === 'btrfs' && !has('--subvol')) need = 2;
+    if (n.name === 'btrfs' && has('--subvol') && !has('--name'))
+      this.at('KS_MISSING_REQUIRED_OPTION', 'error', 'btrfs --subvol needs --name', n.line, n.words[0]!);
+    if (n.name === 'volgroup' && has('--useexisting') && pos.length > 1)
+      this.at(
+        'KS_UNEXPECTED_ARGUMENTS',
+        'error',
+        'members may not be given for an existing volume group (--useexisting)',
+        n.line,
+        pos[1]!,
+      );
     if (pos.length < need) {
       this.at(
         'KS_MISSING_ARGUMENT',

@@ -117,6 +117,12 @@ describe('commands', () => {
     expect(codes('timezone\n')).toEqual(['KS_MISSING_REQUIRED_OPTION']);
     expect(codes('timezone --utc\n')).toEqual([]);
     expect(codes('volgroup vg0 --useexisting\n')).toEqual([]);
+    expect(codes('volgroup vg0 --useexisting pv.01\n')).toEqual(['KS_UNEXPECTED_ARGUMENTS']);
+    expect(codes('btrfs / --useexisting\n')).toEqual(['KS_MISSING_ARGUMENT']);
+    expect(codes('btrfs /home --subvol --name=home LABEL=x\n')).toEqual([]);
+    expect(codes('timezone UTC --nontp --ntpservers=a\n', { version: 'RHEL8' })).toEqual([
+      'KS_CONFLICTING_OPTIONS',
+    ]);
     expect(codes('zerombr yes\n', { version: 'RHEL7' })).toEqual(['KS_UNEXPECTED_ARGUMENTS']);
     expect(codes('network --bootproto=dhcp\nnetwork --hostname=x\n')).toEqual(['KS_DUPLICATE_DEFINITION']);
     expect(codes('ostreesetup --osname=a --ref=b --url=ftp://x\n')).toEqual(['KS_INVALID_URL']);

@@ -452,6 +452,7 @@ describe('bad input is dropped with a reason, never thrown', () => {
     ['BOOTP (no 53)', { ...request(MT.DISCOVER), options: [] }, 'bootp-unsupported'],
     ['an unknown type', request(42), 'unsupported-message-type'],
     ['hlen 17', { ...request(MT.DISCOVER), hlen: 17 }, 'bad-hardware-address'],
+    ['hlen 0 without a client identifier', { ...request(MT.DISCOVER), hlen: 0 }, 'bad-hardware-address'],
     ['17 relay hops', request(MT.DISCOVER, { hops: 17 }), 'too-many-hops'],
     [
       'option 50 of 3 bytes',

@@ -194,6 +194,9 @@ export const validateRequest: Handler = {
     const id = getOptionData(r, 61);
     if (id !== undefined && id.length < 2)
       return drop('bad-option', 'option 61 shorter than 2 bytes (RFC 2132 §9.14)');
+    // Without chaddr and without 61 a client has no identity: all such clients would share one lease.
+    if (r.hlen === 0 && id === undefined)
+      return drop('bad-hardware-address', 'hlen 0 and no client identifier');
     return undefined;
   },
 };

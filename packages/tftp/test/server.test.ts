@@ -519,6 +519,8 @@ describe('server: sockets', () => {
     p.send(rrq('f513'), port);
     const m = await p.recv();
     expect(m?.rinfo.port).toBe(port);
+    // A retransmitted request (our DATA 1 "lost") must not break the running transfer.
+    p.send(rrq('f513'), port);
     p.send({ type: 'ack', block: 1 }, port);
     expect((await p.recv())?.packet).toMatchObject({ type: 'data', block: 2 });
     p.send({ type: 'ack', block: 2 }, port);

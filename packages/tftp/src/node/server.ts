@@ -254,8 +254,11 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     if (existing) {
       // Single-port mode routes by peer; otherwise this is a repeated request for a running transfer
       // (RFC 1350 §4 race): the transfer already answers from its own port, so drop it.
-      if (existing.ownsSocket || !existing.driver) this.#drop(remote, TFTP_ERR.BUSY, 'duplicate request');
-      else existing.driver.datagram(msg, rinfo.address, rinfo.port);
+      const isRequest = msg.length >= 2 && msg[0] === 0 && (msg[1] === 1 || msg[1] === 2);
+      if (existing.ownsSocket || !existing.driver || isRequest) {
+        // The running transfer retransmits on its own timer; a repeated request changes nothing.
+        this.#drop(remote, TFTP_ERR.BUSY, 'duplicate request');
+      } else existing.driver.datagram(msg, rinfo.address, rinfo.port);
       return;
     }
     const shown: Peer = { address: displayAddress(rinfo.address), port: rinfo.port };

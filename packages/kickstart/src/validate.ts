@@ -18,7 +18,7 @@ import type { Finding, Severity } from './errors.js';
 import { lifeIn, warnsIn } from './life.js';
 import { parsePackageLine } from './packages.js';
 import { CONFLICTS, commandObject, getCommand, getSection, COMMANDS, SECTIONS } from './registry.js';
-import type { CommandSpec, OptionSpec } from './registry-types.js';
+import type { CommandSpec } from './registry-types.js';
 import type { Token } from './shlex.js';
 import { DEFAULT_VERSION, type KickstartVersion, parseVersion, toVersion } from './versions.js';
 

@@ -144,3 +144,6 @@ export {
   readCapture,
   writePcap,
 } from './pcap/index.js';
+// The pure server side: leases (allocator, table, policy, stores, journal format, ISC dhcpd.leases), the
+// RFC 2131 engine, boot decisions and proxyDHCP. Its own barrel lists each name explicitly.
+export * from './engine/index.js';

@@ -376,7 +376,7 @@ class Validator {
       }
       this.seenObjects.set(object, n.line);
     }
-    if (spec.source && !this.sources.some((s) => s.name === n.name && spec.multi))
+    if (spec.source && !this.sources.some((s) => s.name === n.name))
       this.sources.push({ name: n.name, line: n.line });
     if (unclosed) return;
     if (spec.freeform) {

@@ -145,6 +145,7 @@ describe('commands', () => {
     expect(codes('autopart\npart / --size=1\n')).toEqual(['KS_CONFLICTING_COMMANDS']);
     expect(codes('reqpart\nautopart\n')).toEqual([]);
     expect(codes('cdrom\nurl --url=http://x\n')).toEqual(['KS_MULTIPLE_SOURCES']);
+    expect(codes('url --url=http://a\nurl --url=http://b\n')).toEqual(['KS_DUPLICATE_COMMAND']);
   });
 
   it('reports shlex failures like pykickstart\'s "General error", and line continuation', () => {

@@ -248,6 +248,17 @@ export async function startDhcp(
         reason: e.boot.trace,
       });
     }
+    if (proxy) {
+      // No lease here, but a client asking on port 4011 (or renewing) already has its address: remember it
+      // so its TFTP and HTTP requests (and /ipxe/auto) are attributed to it.
+      const from =
+        e.request.ciaddr !== '0.0.0.0'
+          ? e.request.ciaddr
+          : e.destination.broadcast
+            ? undefined
+            : e.destination.address;
+      if (from !== undefined && from !== '0.0.0.0') timeline.bindAddress(from, e.mac);
+    }
     const address = e.lease?.address ?? (e.reply.yiaddr === '0.0.0.0' ? undefined : e.reply.yiaddr);
     const file = e.reply.file === '' ? undefined : e.reply.file;
     timeline.emit({

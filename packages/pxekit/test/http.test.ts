@@ -218,6 +218,11 @@ describe('static install trees', () => {
     expect(menu.status).toBe(200);
     expect(menu.body.toString()).toContain('APPEND ks=http://127.0.0.1:8080/ks/52:54:00:00:00:01/ks');
     expect((await raw('/boot/pxelinux.cfg/C0A80001')).status).toBe(404);
+    // An iPXE client nobody has a lease for is sent to its own menu by MAC.
+    expect((await raw('/ipxe/auto')).body.toString()).toBe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: iPXE's own ${…} syntax, expected literally
+      '#!ipxe\nchain http://127.0.0.1:8080/ipxe/${net0/mac}\n',
+    );
   });
 });
 

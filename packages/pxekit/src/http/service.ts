@@ -29,6 +29,9 @@ import type { HostStateStore } from '../state.js';
 import { openJailedFile, sendBody } from './static.js';
 
 /** A lease as the API shows it; filled by the DHCP service when it runs. */
+/** iPXE's own setting for the booting NIC's MAC, written literally into the script. */
+const IPXE_MAC = `$${'{'}net0/mac}`;
+
 export interface LeaseView {
   readonly mac: string;
   readonly address: string;
@@ -193,6 +196,18 @@ export class HttpService {
       // /ipxe/auto: the client's MAC from its address (learnt from its DHCP lease or reservation).
       const mac =
         ipxe[1] === 'auto' ? this.#o.timeline.macForAddress(ip) : normalizeMac(decodeURIComponent(ipxe[1]!));
+      if (mac === undefined && ipxe[1] === 'auto' && endpoints?.httpUrl !== undefined) {
+        // No lease tells us who this is (proxy mode: the site server leased the address). iPXE knows its
+        // own MAC: a two-line script sends it to its own menu.
+        return this.#send(
+          res,
+          200,
+          `#!ipxe\nchain ${endpoints.httpUrl}/ipxe/${IPXE_MAC}\n`,
+          'text/plain; charset=utf-8',
+          'ipxe',
+          method,
+        );
+      }
       if (mac === undefined) {
         return this.#text(
           res,

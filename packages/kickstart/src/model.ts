@@ -197,8 +197,10 @@ export function interpretKickstart(doc: KickstartDocument, options: InterpretOpt
         packages ??= newPackages();
         const parsed = parseArgs(header, spec.options, version);
         Object.assign(packages.options, optionValues(parsed.options.filter((o) => o.life.status === 'ok')));
-        for (const b of n.body)
-          if (b.kind === 'body') addPackage(packages, parsePackageLine(doc.lines[b.line]!.text).item);
+        addPackageSection(
+          packages,
+          n.body.flatMap((b) => (b.kind === 'body' ? [parsePackageLine(doc.lines[b.line]!.text).item] : [])),
+        );
       } else if (spec?.body === 'script') {
         const parsed = parseArgs(header, spec.options, version);
         const o = optionValues(parsed.options);
@@ -252,7 +254,8 @@ interface MutablePackages {
   modules: { name: string; stream: string; profile?: string }[];
   packages: Set<string>;
   excludedPackages: Set<string>;
-  excludedGroups: Set<string>;
+  /** pykickstart keeps a list: an excluded group may repeat. */
+  excludedGroups: string[];
 }
 
 function newPackages(): MutablePackages {
@@ -263,41 +266,61 @@ function newPackages(): MutablePackages {
     modules: [],
     packages: new Set(),
     excludedPackages: new Set(),
-    excludedGroups: new Set(),
+    excludedGroups: [],
   };
 }
 
-/** pykickstart's `Packages.add` semantics for one item. */
-function addPackage(p: MutablePackages, item: PackageItem | null): void {
-  if (item === null) return;
-  switch (item.kind) {
-    case 'package':
-      p.packages.add(item.name);
-      break;
-    case 'exclude-package':
-      p.excludedPackages.add(item.name);
-      break;
-    case 'environment':
-      p.environment = item.name;
-      break;
-    case 'exclude-environment':
-      if (p.environment === item.name) p.environment = null;
-      break;
-    case 'group':
-      // Duplicate groups are ignored: the first mention decides.
-      if (!p.groups.has(item.name)) p.groups.set(item.name, item.include ?? 'default');
-      break;
-    case 'exclude-group':
-      p.groups.delete(item.name);
-      p.excludedGroups.add(item.name);
-      break;
-    case 'module':
-      p.modules.push(
-        item.profile !== undefined
-          ? { name: item.name, stream: item.stream ?? '', profile: item.profile }
-          : { name: item.name, stream: item.stream ?? '' },
-      );
-      break;
+const moduleName = (m: { name: string; stream: string; profile?: string }): string =>
+  `${m.name}:${m.stream}${m.profile !== undefined ? `/${m.profile}` : ''}`;
+
+/**
+ * pykickstart's `Packages.add()`, which its `%packages` section calls once per body line (comment cut
+ * at `#`), so order matters across the whole file:
+ * - `@^env` sets the environment (the last one wins); `-@^env` clears it when it names the current
+ *   one, and is otherwise kept as an excluded group named `^env`;
+ * - a group is added once (the first mention decides `--nodefaults`/`--optional`); `-@group` removes
+ *   it (a later `@group` adds it again) and is remembered as an excluded group;
+ * - `name` / `-name`: the later line wins (a package is never in both lists).
+ * Module streams (`@name:stream[/profile]`) are groups to pykickstart; we list them apart.
+ */
+function addPackageSection(p: MutablePackages, items: readonly (PackageItem | null)[]): void {
+  const known = (name: string): boolean =>
+    p.groups.has(name) || p.modules.some((m) => moduleName(m) === name);
+  for (const item of items) {
+    if (item === null) continue;
+    switch (item.kind) {
+      case 'package':
+        p.packages.add(item.name);
+        p.excludedPackages.delete(item.name);
+        break;
+      case 'exclude-package':
+        p.packages.delete(item.name);
+        p.excludedPackages.add(item.name);
+        break;
+      case 'environment':
+        p.environment = item.name;
+        break;
+      case 'exclude-environment':
+        if (p.environment === item.name) p.environment = null;
+        else p.excludedGroups.push(`^${item.name}`);
+        break;
+      case 'group':
+        if (!known(item.name)) p.groups.set(item.name, item.include ?? 'default');
+        break;
+      case 'exclude-group':
+        p.groups.delete(item.name);
+        p.modules = p.modules.filter((m) => moduleName(m) !== item.name);
+        p.excludedGroups.push(item.name);
+        break;
+      case 'module': {
+        const m =
+          item.profile !== undefined
+            ? { name: item.name, stream: item.stream ?? '', profile: item.profile }
+            : { name: item.name, stream: item.stream ?? '' };
+        if (!known(moduleName(m))) p.modules.push(m);
+        break;
+      }
+    }
   }
 }
 

@@ -45,7 +45,7 @@ describe('semantic model', () => {
     expect(model('install\nlang x\n', 'RHEL9').commands.map((c) => c.name)).toEqual(['lang']);
   });
 
-  it('merges %packages sections with pykickstart set semantics', () => {
+  it('merges %packages lines in file order with pykickstart semantics (checked against pykickstart 3.74)', () => {
     const m = model(
       '%packages --excludedocs\n@^a\n@core\n@core --optional\nvim\n-@dialup\n@dialup\n%end\n%packages\n@^b\n-@^b\n-vim\nvim\n@x:1/p\n%end\n',
     );
@@ -57,11 +57,16 @@ describe('semantic model', () => {
         { name: 'dialup', include: 'default' },
       ],
       modules: [{ name: 'x', stream: '1', profile: 'p' }],
-      packages: ['vim'],
-      excludedPackages: ['vim'],
+      packages: ['vim'], // -vim then vim: the later line wins
+      excludedPackages: [],
       excludedGroups: ['dialup'],
     });
     expect(model('lang x\n').packages).toBeNull();
+    // -@^env that is not the current environment is kept as an excluded group named ^env.
+    expect(model('%packages\n@^a\n-@^b\n%end\n').packages).toMatchObject({
+      environment: 'a',
+      excludedGroups: ['^b'],
+    });
   });
 
   it('reads scripts: defaults, --log alias, exact body, empty scripts dropped', () => {

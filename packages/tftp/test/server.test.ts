@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { execFileSync } from 'node:child_process';
 import {
   mkdirSync,
@@ -17,6 +18,7 @@ import { TftpError } from '../src/index.js';
 import {
   createTftpClient,
   createTftpServer,
+  TFTP_CHANNELS,
   type TftpDropEvent,
   type TftpServer,
   type TftpServerOptions,
@@ -119,6 +121,29 @@ describe('server: files from the root', () => {
     await waitFor(() => transfers[0]);
     expect(transfers[0]).toMatchObject({ source: 'file', outcome: 'complete' });
     expect(server.cacheStats.misses).toBe(0);
+  });
+
+  it('publishes transfers and drops on diagnostics_channel', async () => {
+    const seen: unknown[] = [];
+    const onMessage = (m: unknown) => seen.push(m);
+    subscribe(TFTP_CHANNELS.transfer, onMessage);
+    subscribe(TFTP_CHANNELS.drop, onMessage);
+    try {
+      const { client, port, transfers } = await start();
+      await client.get('f511');
+      await expectError(port, 'nope', 1);
+      await waitFor(() => transfers[0]);
+      expect(seen).toHaveLength(2);
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ filename: 'f511', outcome: 'complete' }),
+          expect.objectContaining({ code: 'TFTP_ERR_NOT_FOUND', filename: 'nope' }),
+        ]),
+      );
+    } finally {
+      unsubscribe(TFTP_CHANNELS.transfer, onMessage);
+      unsubscribe(TFTP_CHANNELS.drop, onMessage);
+    }
   });
 
   it('shares one cached read between clients and re-reads a modified file', async () => {

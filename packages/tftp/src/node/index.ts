@@ -6,7 +6,7 @@ export type { TftpClientEventMap, TftpClientOptions, TftpProgress, TftpTransferO
 export { displayAddress, EngineDriver } from './driver.js';
 export type { DriverHooks } from './driver.js';
 export type { SymlinkPolicy } from './jail.js';
-export { createTftpServer, TftpServer } from './server.js';
+export { createTftpServer, TFTP_CHANNELS, TftpServer } from './server.js';
 export type {
   TftpDropEvent,
   TftpRequestEvent,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { type FilenameOptions, parseMode, sanitizeFilename } from '../engine/filename.js';
@@ -141,6 +142,14 @@ interface Session {
 const peerKey = (address: string, port: number): string => `${address}|${port}`;
 
 /**
+ * `node:diagnostics_channel` names: every finished transfer and every refused request is published there
+ * too (same objects as the `transfer` / `drop` events), for tracing without holding the server object.
+ */
+export const TFTP_CHANNELS = { transfer: 'pxekit:tftp:transfer', drop: 'pxekit:tftp:drop' } as const;
+const transferChannel = channel(TFTP_CHANNELS.transfer);
+const dropChannel = channel(TFTP_CHANNELS.drop);
+
+/**
  * A TFTP server. Create with {@link createTftpServer}. Never throws on bad input: every refusal is an
  * ERROR to the client (when one is due) and a `drop` event.
  */
@@ -218,7 +227,9 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
   }
 
   #drop(remote: Peer, code: TftpErrorCode, reason: string, filename?: string): void {
-    this.emit('drop', { remote, code, reason, ...(filename === undefined ? {} : { filename }) });
+    const event: TftpDropEvent = { remote, code, reason, ...(filename === undefined ? {} : { filename }) };
+    this.emit('drop', event);
+    if (dropChannel.hasSubscribers) dropChannel.publish(event);
   }
 
   #reply(remote: Peer, code: number, message: string, socket: Socket = this.#socket): void {
@@ -562,7 +573,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
             } else await sink.discard();
           }
           await cleanup();
-          this.emit('transfer', {
+          const event: TftpTransferEvent = {
             id,
             kind: req.type,
             remote: shown,
@@ -573,7 +584,9 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
             stats: outcome.stats,
             durationMs: monotonicNow() - started,
             source,
-          });
+          };
+          this.emit('transfer', event);
+          if (transferChannel.hasSubscribers) transferChannel.publish(event);
         };
         void finish().catch((err: unknown) =>
           this.emit('warning', err instanceof Error ? err : new Error(String(err))),

@@ -27,6 +27,8 @@ export interface BootFilesOptions {
   readonly config: PxekitConfig;
   readonly loaders: LoaderReport;
   readonly state: HostStateStore;
+  /** More files at fixed places in the boot file space (boot path → file), e.g. `pxekit boot`'s kernel. */
+  readonly extraFiles?: ReadonlyMap<string, string>;
 }
 
 const PXELINUX_CFG = /^(?:efi64\/)?pxelinux\.cfg\/(.+)$/;
@@ -44,11 +46,13 @@ export class BootFiles {
   readonly #config: PxekitConfig;
   readonly #loaders: LoaderReport;
   readonly #state: HostStateStore;
+  readonly #extra: ReadonlyMap<string, string>;
 
   constructor(opts: BootFilesOptions) {
     this.#config = opts.config;
     this.#loaders = opts.loaders;
     this.#state = opts.state;
+    this.#extra = opts.extraFiles ?? new Map();
   }
 
   /**
@@ -76,6 +80,11 @@ export class BootFiles {
       const mac = normalizeMac(grub[1]!)!;
       const text = this.menuText(mac, RENDERERS.grub, endpoints, ip);
       return text === undefined ? undefined : { kind: 'generated', path, text, mac };
+    }
+    const extra = this.#extra.get(path);
+    if (extra !== undefined) {
+      const st = await stat(extra).catch(() => undefined);
+      if (st?.isFile() === true) return { kind: 'file', path, body: fileBody(extra, st.size, st.mtimeMs) };
     }
     const loader = this.#loaders.found.get(path);
     if (loader !== undefined) {

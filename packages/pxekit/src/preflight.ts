@@ -54,6 +54,8 @@ export interface PreflightOptions {
   readonly read?: (path: string) => string;
   /** The server address when the config does not name one (serve: the interface's address). */
   readonly address?: string;
+  /** Files placed in the boot file space besides the TFTP root (`pxekit boot`). */
+  readonly extraFiles?: ReadonlyMap<string, string>;
 }
 
 /** Facts a typical client of each firmware class sends, for planning. */
@@ -120,7 +122,9 @@ export function preflight(config: PxekitConfig, opts: PreflightOptions = {}): Pr
   });
   for (const m of loaders.missing) error('PXEKIT_ERR_LOADER_MISSING', formatMissingLoader(m));
   const inBootSpace = (path: string): boolean =>
-    loaders.found.has(path) || (config.tftp.root !== undefined && isFile(join(config.tftp.root, path)));
+    loaders.found.has(path) ||
+    opts.extraFiles?.has(path) === true ||
+    (config.tftp.root !== undefined && isFile(join(config.tftp.root, path)));
   for (const p of config.profiles.values()) {
     for (const arch of ['bios', 'uefiX64', 'arm64'] as const) {
       const c: LoaderChoice | undefined = p[arch];

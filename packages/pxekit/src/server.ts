@@ -33,6 +33,8 @@ export interface BootServerOptions {
   readonly onEventLine?: (line: string) => void;
   /** Host to bind TFTP and HTTP to; default every address. Tests pass 127.0.0.1. */
   readonly bindHost?: string;
+  /** More files in the boot file space (boot path → file); see `pxekit boot`. */
+  readonly extraFiles?: ReadonlyMap<string, string>;
   readonly now?: () => number;
 }
 
@@ -96,7 +98,12 @@ export class BootServer {
     });
     for (const h of config.hosts) if (h.address !== undefined) this.timeline.bindAddress(h.address, h.mac);
     this.state = new HostStateStore(`${config.server.stateDir}/hosts.json`).load();
-    this.bootFiles = new BootFiles({ config, loaders: report.loaders, state: this.state });
+    this.bootFiles = new BootFiles({
+      config,
+      loaders: report.loaders,
+      state: this.state,
+      ...(opts.extraFiles === undefined ? {} : { extraFiles: opts.extraFiles }),
+    });
     const events = this.metrics.counter('pxekit_boot_events_total', 'Boot timeline events by type.');
     this.timeline.subscribe((e) => events.inc({ type: e.type }));
     this.metrics.gaugeFn(
@@ -282,7 +289,10 @@ export async function createBootServer(
   opts: BootServerOptions = {},
 ): Promise<BootServer> {
   const address = config.server.address ?? opts.address ?? interfaceAddress(config.server.interfaces);
-  const report = preflight(config, address === undefined ? {} : { address });
+  const report = preflight(config, {
+    ...(address === undefined ? {} : { address }),
+    ...(opts.extraFiles === undefined ? {} : { extraFiles: opts.extraFiles }),
+  });
   const errors = report.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) {
     const code = errors.every((e) => e.code === errors[0]!.code) ? errors[0]!.code : 'PXEKIT_ERR_CONFIG';

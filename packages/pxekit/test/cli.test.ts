@@ -67,6 +67,7 @@ describe('pxekit CLI', () => {
     expect(top.stdout).toContain('exit codes:');
     for (const cmd of [
       'serve',
+      'boot',
       'check',
       'explain',
       'import',
@@ -154,6 +155,13 @@ describe('pxekit CLI', () => {
     expect(r.code).toBe(EXIT.FAILURE);
     expect(r.stderr).toMatch(/^pxekit: cannot read leases from http:\/\/127\.0\.0\.1:9: /);
     expect((await run('serve')).code).toBe(EXIT.USAGE);
+  });
+
+  it('boot: a kernel is required and must exist', async () => {
+    expect((await run('boot')).code).toBe(EXIT.USAGE);
+    const r = await run('boot', 'nope-vmlinuz', '--no-dhcp');
+    expect(r.code).toBe(EXIT.CONFIG);
+    expect(r.stderr).toBe(`pxekit: cannot read ${join(dir, 'nope-vmlinuz')}: ENOENT\n`);
   });
 
   it('dhcp decode reads hex', async () => {

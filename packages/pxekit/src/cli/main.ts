@@ -3,7 +3,7 @@
  * never prints a stack trace (set PXEKIT_DEBUG=1 to see one); it returns the exit code.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   decodeDhcpMessageTolerant,
@@ -91,7 +91,8 @@ commands:
   check -c FILE             validate the config, find boot loaders, show what each host would boot
   explain -c FILE --mac M   the boot decision for one client, with its reason trace
   import dhcpd.conf FILE    convert an ISC dhcpd.conf (the CentOS PXE guides' subset) to pxekit YAML
-  example                   what exists today, run on the bundled example config
+  boot KERNEL [INITRD...]   serve one kernel to every PXE client (pixiecore style), --cmdline for its arguments
+  example                   the bundled example: QEMU guests boot through pxekit (loopback without root)
   dhcp decode PCAP|HEX      decode DHCP messages from a capture or hex
   tftp get|put              TFTP client with a progress bar
   pxelinux lint|format|lookup   check, reformat, or list the config files PXELINUX would try
@@ -512,14 +513,26 @@ async function cmdServe(args: string[], io: CliIo): Promise<number> {
   if (!config.tftp.enabled && !config.http.enabled && config.dhcp.mode === 'off') {
     throw usage('nothing to serve: give a config file (-c) or flags such as --tftp-root and --http-root');
   }
-  const print = values.json === true ? (line: string) => io.stdout(line) : undefined;
-  const server = await createBootServer(config, print === undefined ? {} : { onEventLine: print });
+  return serveConfig(config, io, values.json === true);
+}
+
+async function serveConfig(
+  config: PxekitConfig,
+  io: CliIo,
+  asJson: boolean,
+  extraFiles?: ReadonlyMap<string, string>,
+): Promise<number> {
+  const print = asJson ? (line: string) => io.stdout(line) : undefined;
+  const server = await createBootServer(config, {
+    ...(print === undefined ? {} : { onEventLine: print }),
+    ...(extraFiles === undefined ? {} : { extraFiles }),
+  });
   if (print === undefined) server.timeline.subscribe((e) => io.stdout(`${formatEvent(e)}\n`));
   for (const p of server.report.problems) io.stderr(`${p.severity}: ${p.message}\n`);
   const addrs = await server.start();
   dropPrivileges(config);
   io.stderr(
-    `pxekit serving${addrs.tftp === undefined ? '' : ` tftp ${addrs.tftp.address}:${addrs.tftp.port}`}${addrs.http === undefined ? '' : ` http ${addrs.http.address}:${addrs.http.port}`} (config ${config.source})\n`,
+    `pxekit serving${addrs.tftp === undefined ? '' : ` tftp ${addrs.tftp.address}:${addrs.tftp.port}`}${addrs.http === undefined ? '' : ` http ${addrs.http.address}:${addrs.http.port}`}${config.dhcp.mode === 'off' ? '' : ` dhcp ${config.dhcp.mode}`} (config ${config.source})\n`,
   );
   await (io.stopSignal ?? new Promise<void>(() => {}));
   io.stderr('pxekit stopping\n');
@@ -780,6 +793,88 @@ function readText(io: CliIo, file: string): string {
   }
 }
 
+const BOOT_HELP = `usage: pxekit boot KERNEL [INITRD...] [--cmdline "ARGS"] [serve flags]
+
+Serves one kernel (and its initrds) to every PXE client, as pixiecore does: BIOS clients get pxelinux.0,
+UEFI clients syslinux.efi, iPXE clients an iPXE script, each with a one-entry menu that boots KERNEL with
+ARGS. Runs beside your DHCP server (proxyDHCP) unless --dhcp-range (authoritative) or --no-dhcp is given.
+Takes the serve flags --interface, --address, --dhcp-range, --router, --dns, --subnet, --no-dhcp,
+--tftp-port, --http-port, --state-dir, --json.
+`;
+
+async function cmdBoot(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      cmdline: { type: 'string' },
+      interface: { type: 'string', multiple: true },
+      address: { type: 'string' },
+      'tftp-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      'dhcp-range': { type: 'string' },
+      subnet: { type: 'string' },
+      router: { type: 'string' },
+      dns: { type: 'string', multiple: true },
+      'no-dhcp': { type: 'boolean' },
+      'state-dir': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    true,
+  );
+  if (values.help) return help(io, BOOT_HELP);
+  const [kernel, ...initrds] = positionals;
+  if (kernel === undefined) throw usage('boot needs a kernel: pxekit boot KERNEL [INITRD...]');
+  const extraFiles = new Map<string, string>();
+  const place = (file: string): string => {
+    const path = resolve(io.cwd, file);
+    if (!existsSync(path)) throw new PxekitError('PXEKIT_ERR_CONFIG_READ', `cannot read ${path}: ENOENT`);
+    const name = `pxekit-boot/${extraFiles.size}-${basename(path)}`;
+    extraFiles.set(name, path);
+    return name;
+  };
+  const kernelPath = place(kernel);
+  const initrdPaths = initrds.map(place);
+  let config = applyServeFlags(
+    emptyConfig(io.cwd),
+    { ...values, proxy: values['dhcp-range'] === undefined && values['no-dhcp'] !== true },
+    io.cwd,
+  );
+  config = {
+    ...config,
+    tftp: { ...config.tftp, enabled: true },
+    http: { ...config.http, enabled: true },
+    profiles: new Map([
+      [
+        'default',
+        { name: 'default', menu: 'boot', bios: { kind: 'pxelinux' }, uefiX64: { kind: 'syslinux-efi' } },
+      ],
+    ]),
+    menus: new Map([
+      [
+        'boot',
+        {
+          name: 'boot',
+          title: 'pxekit boot',
+          timeout: 1,
+          default: 'kernel',
+          entries: [
+            {
+              kind: 'boot',
+              id: 'kernel',
+              label: basename(kernel),
+              kernel: kernelPath,
+              initrd: initrdPaths,
+              append: values.cmdline ?? '',
+            },
+          ],
+        },
+      ],
+    ]),
+    defaults: { profile: 'default', unknownHosts: 'boot' },
+  };
+  return serveConfig(config, io, values.json === true, extraFiles);
+}
+
 const LEASES_HELP = `usage: pxekit leases [--url URL] [--json]
 
 Shows the DHCP leases of a running pxekit (GET URL/api/leases; default http://127.0.0.1:8080).
@@ -829,6 +924,7 @@ const COMMANDS: Record<string, Command> = {
   explain: { help: EXPLAIN_HELP, run: cmdExplain },
   import: { help: IMPORT_HELP, run: cmdImport },
   serve: { help: SERVE_HELP, run: cmdServe },
+  boot: { help: BOOT_HELP, run: cmdBoot },
   dhcp: { help: DHCP_HELP, run: cmdDhcp },
   tftp: { help: TFTP_HELP, run: cmdTftp },
   pxelinux: { help: PXELINUX_HELP, run: cmdPxelinux },

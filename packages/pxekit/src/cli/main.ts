@@ -52,7 +52,6 @@ export const EXIT = {
   CONFIG: 3,
   /** Boot loaders missing, a root unreadable, host state unreadable. */
   ENVIRONMENT: 4,
-  NOT_AVAILABLE: 5,
   INTERNAL: 70,
 } as const;
 
@@ -75,7 +74,6 @@ const EXIT_BY_CODE: Record<PxekitErrorCode, number> = {
   PXEKIT_ERR_ROOT_UNREADABLE: EXIT.ENVIRONMENT,
   PXEKIT_ERR_STATE: EXIT.ENVIRONMENT,
   PXEKIT_ERR_USAGE: EXIT.USAGE,
-  PXEKIT_ERR_NOT_AVAILABLE: EXIT.NOT_AVAILABLE,
   PXEKIT_ERR_LISTEN: EXIT.FAILURE,
   PXEKIT_ERR_PRIVILEGES: EXIT.FAILURE,
 };
@@ -104,7 +102,7 @@ Every command takes --help. Output meant for scripts: --json where listed.
 
 exit codes:
   0 success · 1 problems found or operation failed · 2 usage error · 3 config, template or import error
-  4 boot loaders missing, root or state unreadable · 5 not available in this build yet · 70 internal error
+  4 boot loaders missing, root or state unreadable · 70 internal error
 `;
 
 interface Command {

@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import {
   BOOT_FILE_PACKAGES,
   bootFile,
@@ -10,6 +10,7 @@ import {
   labTitle,
   makeTempDir,
   QEMU_PACKAGES,
+  runOk,
   startDnsmasq,
   startVm,
 } from '@pxekit/testkit/lab';
@@ -19,7 +20,7 @@ import { bundleAgent } from './lab-helpers.js';
 // Real PXE firmware fetching its files from the pxekit TFTP server (run by the bundled agent inside the
 // lab's server namespace). dnsmasq only hands out addresses and the boot file name.
 const lab = await labStatus({
-  packages: [...new Set([...QEMU_PACKAGES, ...BOOT_FILE_PACKAGES, 'dnsmasq-base'])],
+  packages: [...new Set([...QEMU_PACKAGES, ...BOOT_FILE_PACKAGES, 'dnsmasq-base', 'grub-efi-amd64-bin'])],
   needs: ['root', 'netns', 'tun'],
 });
 
@@ -44,6 +45,7 @@ describe.skipIf(!lab.ok)(labTitle('PXE firmware fetches from the pxekit TFTP ser
   const token = `tftp${process.pid}`;
   let netlab: Lab;
   let server: Daemon;
+  let dhcp: Daemon;
 
   beforeAll(async () => {
     copyFileSync(bootFile('pxelinux'), root.join('pxelinux.0'));
@@ -74,7 +76,7 @@ describe.skipIf(!lab.ok)(labTitle('PXE firmware fetches from the pxekit TFTP ser
       { name: 'pxekit-tftp' },
     );
     await server.waitForOutput(/listening/, 15_000);
-    await startDnsmasq(netlab, { bootFile: { bios: 'pxelinux.0', efi64: 'syslinux.efi' } });
+    dhcp = await startDnsmasq(netlab, { bootFile: { bios: 'pxelinux.0', efi64: 'syslinux.efi' } });
   });
 
   afterAll(async () => {
@@ -111,6 +113,55 @@ describe.skipIf(!lab.ok)(labTitle('PXE firmware fetches from the pxekit TFTP ser
     const efi = t.filter((x) => x.filename === 'syslinux.efi');
     expect(efi[0]).toMatchObject({ outcome: 'probe' });
     expect(efi.find((x) => x.outcome === 'complete')).toBeDefined();
+    expect(t.filter((x) => x.outcome === 'failed')).toEqual([]);
+  });
+
+  it('UEFI GRUB loads its config, kernel and initrd over TFTP, then the guest runs', async () => {
+    // A GRUB image whose prefix points at the TFTP server (LAB.md: grub-mknetdir's image takes the
+    // server from DHCP in ways that break under proxyDHCP; a fixed prefix always works).
+    mkdirSync(root.join('grub'), { recursive: true });
+    await runOk(
+      'grub-mkimage',
+      [
+        '-O',
+        'x86_64-efi',
+        '-o',
+        root.join('grubx64.efi'),
+        '-p',
+        `(tftp,${netlab.serverIp})/grub`,
+        'efinet',
+        'tftp',
+        'net',
+        'normal',
+        'configfile',
+        'linux',
+        'echo',
+        'serial',
+        'terminal',
+        'boot',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    writeFileSync(
+      root.join('grub/grub.cfg'),
+      `serial --unit=0 --speed=115200\nterminal_output serial\nlinux /vmlinuz console=ttyS0,115200 pxekit.token=${token}-grub\ninitrd /initrd.img\nboot\n`,
+    );
+    await dhcp.stop();
+    dhcp = await startDnsmasq(netlab, { bootFile: { bios: 'pxelinux.0', efi64: 'grubx64.efi' } });
+    const before = transfers(server).length;
+    const vm = await startVm(netlab, { firmware: 'uefi', nic: 'virtio', ovmfPxe: true });
+    try {
+      await vm.waitForSerial(new RegExp(`PXEKIT-TOKEN ${token}-grub`), 150_000);
+    } finally {
+      await vm.stop();
+    }
+    const t = transfers(server).slice(before);
+    for (const f of ['grubx64.efi', 'grub/grub.cfg', 'vmlinuz', 'initrd.img']) {
+      expect(
+        t.find((x) => x.filename === f && x.outcome === 'complete'),
+        f,
+      ).toBeDefined();
+    }
     expect(t.filter((x) => x.outcome === 'failed')).toEqual([]);
   });
 });

@@ -539,11 +539,11 @@ class Validator {
     if (n.name === 'btrfs' && !has('--subvol')) need = 2;
     if (n.name === 'btrfs' && has('--subvol') && !has('--name'))
       this.at('KS_MISSING_REQUIRED_OPTION', 'error', 'btrfs --subvol needs --name', n.line, n.words[0]!);
-    if (n.name === 'volgroup' && has('--useexisting') && pos.length > 1)
+    if (n.name === 'volgroup' && (has('--useexisting') || has('--noformat')) && pos.length > 1)
       this.at(
         'KS_UNEXPECTED_ARGUMENTS',
         'error',
-        'members may not be given for an existing volume group (--useexisting)',
+        'members may not be given for an existing volume group (--useexisting or --noformat)',
         n.line,
         pos[1]!,
       );

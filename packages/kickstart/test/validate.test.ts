@@ -118,6 +118,7 @@ describe('commands', () => {
     expect(codes('timezone --utc\n')).toEqual([]);
     expect(codes('volgroup vg0 --useexisting\n')).toEqual([]);
     expect(codes('volgroup vg0 --useexisting pv.01\n')).toEqual(['KS_UNEXPECTED_ARGUMENTS']);
+    expect(codes('volgroup vg0 --noformat pv.01\n')).toEqual(['KS_UNEXPECTED_ARGUMENTS']);
     expect(codes('btrfs / --useexisting\n')).toEqual(['KS_MISSING_ARGUMENT']);
     expect(codes('btrfs /home --subvol --name=home LABEL=x\n')).toEqual([]);
     expect(codes('timezone UTC --nontp --ntpservers=a\n', { version: 'RHEL8' })).toEqual([

@@ -4,7 +4,7 @@
  * both servers then take the same path — DHCP, TFTP syslinux.efi, its menu, kernel and initrd over TFTP.
  * Prints the ratio pxekit / dnsmasq (aim: ≤ 1). Needs root (the lab); skipped otherwise, with the reason.
  *
- * Run: pnpm bench benchmarks/boot.bench.ts
+ * Run: pnpm exec vitest bench --run --project lab benchmarks/boot.bench.ts (about 3 minutes)
  */
 import {
   BOOT_FILE_PACKAGES,
@@ -21,7 +21,7 @@ import {
   type TempDir,
   writePxeTree,
 } from '@pxekit/testkit/lab';
-import { afterAll, beforeAll, bench, describe } from 'vitest';
+import { bench, describe } from 'vitest';
 import {
   bootSections,
   type Pxekit,
@@ -38,19 +38,60 @@ const ITERATIONS = 3;
 const token = `bench${Date.now().toString(36)}`;
 const times: Record<'pxekit' | 'dnsmasq', number[]> = { pxekit: [], dnsmasq: [] };
 
-let lab: Lab;
-let pxDir: TempDir;
-let dmDir: TempDir;
-let pxekit: Pxekit | undefined;
-let dnsmasq: Daemon | undefined;
+interface Ctx {
+  readonly lab: Lab;
+  pxekit: Pxekit | undefined;
+  dnsmasq: Daemon | undefined;
+  readonly dmDir: TempDir;
+}
+
+/**
+ * Set-up runs at module level: vitest's bench mode does not run beforeAll before the benches. The lab,
+ * its namespaces, processes and folders are removed when the process exits (testkit registers that).
+ */
+async function setUp(): Promise<Ctx> {
+  const lab = await createLab({ name: `pxb${process.pid % 100_000}`, ra: true, clients: 0, taps: 1 });
+  const pxDir = makeTempDir('pxekit-bench');
+  const dmDir = makeTempDir('dnsmasq-bench');
+  writePxeTree(dmDir.join('tftp'), { token });
+  const root = writeGuestFiles(pxDir);
+  const s = lab.subnet;
+  // Both menus are menu.c32 with a 1 s timeout and the same kernel command line: only serving differs.
+  const sections = bootSections(token).replace(' pxekit.url={{ kickstart.url }}', '');
+  const pxekit = await startPxekit(
+    lab,
+    pxDir,
+    `server: { interfaces: [${lab.server.ifname}], address: ${lab.serverIp}, stateDir: ./state }
+dhcp:
+  mode: authoritative
+  subnets:
+    - { subnet: ${lab.cidr}, ranges: [${s}.100-${s}.150], routers: [${lab.serverIp}] }
+tftp: { root: ${root} }
+http: { port: 8080 }
+${sections}`,
+  );
+  return { lab, pxekit, dnsmasq: undefined, dmDir };
+}
+
+const ctx = status.ok ? await setUp() : undefined;
 
 async function bootOnce(which: 'pxekit' | 'dnsmasq'): Promise<void> {
-  const vm = await startVm(lab, { firmware: 'uefi', nic: 'virtio', ovmfPxe: true });
+  if (ctx === undefined) return;
+  const vm = await startVm(ctx.lab, { firmware: 'uefi', nic: 'virtio', ovmfPxe: true });
   try {
     await vm.waitForSerial(new RegExp(`PXEKIT-TOKEN ${token}`), 240_000);
     times[which].push(vm.elapsedMs());
   } finally {
     await vm.stop();
+  }
+  if (times.pxekit.length === ITERATIONS && times.dnsmasq.length === ITERATIONS) {
+    const p = median(times.pxekit);
+    const d = median(times.dnsmasq);
+    console.log(
+      `UEFI PXE boot to token, median of ${ITERATIONS}: pxekit ${(p / 1000).toFixed(1)} s, dnsmasq ${(d / 1000).toFixed(1)} s, ratio pxekit/dnsmasq ${(p / d).toFixed(2)}`,
+    );
+    await ctx.dnsmasq?.stop();
+    await ctx.lab.close();
   }
 }
 
@@ -60,44 +101,6 @@ const median = (xs: number[]): number =>
 describe.skipIf(!status.ok)(
   labTitle('UEFI PXE boot time: pxekit vs dnsmasq (same files, same run)', status),
   () => {
-    beforeAll(async () => {
-      lab = await createLab({ name: 'pxkbench', ra: true, clients: 0, taps: 1 });
-      pxDir = makeTempDir('pxekit-bench');
-      dmDir = makeTempDir('dnsmasq-bench');
-      writePxeTree(dmDir.join('tftp'), { token });
-      const root = writeGuestFiles(pxDir);
-      const s = lab.subnet;
-      // Both menus are menu.c32 with a 1 s timeout and the same kernel command line: only serving differs.
-      const sections = bootSections(token).replace(' pxekit.url={{ kickstart.url }}', '');
-      pxekit = await startPxekit(
-        lab,
-        pxDir,
-        `server: { interfaces: [${lab.server.ifname}], address: ${lab.serverIp}, stateDir: ./state }
-dhcp:
-  mode: authoritative
-  subnets:
-    - { subnet: ${lab.cidr}, ranges: [${s}.100-${s}.150], routers: [${lab.serverIp}] }
-tftp: { root: ${root} }
-http: { port: 8080 }
-${sections}`,
-      );
-    }, 600_000);
-
-    afterAll(async () => {
-      await pxekit?.stop();
-      await dnsmasq?.stop();
-      await lab?.close();
-      pxDir?.remove();
-      dmDir?.remove();
-      if (times.pxekit.length > 0 && times.dnsmasq.length > 0) {
-        const p = median(times.pxekit);
-        const d = median(times.dnsmasq);
-        console.log(
-          `UEFI PXE boot to token, median of ${ITERATIONS}: pxekit ${(p / 1000).toFixed(1)} s, dnsmasq ${(d / 1000).toFixed(1)} s, ratio pxekit/dnsmasq ${(p / d).toFixed(2)}`,
-        );
-      }
-    });
-
     bench(
       'pxekit (DHCP + TFTP + generated menu)',
       async () => {
@@ -109,11 +112,11 @@ ${sections}`,
     bench(
       'dnsmasq (DHCP + TFTP, pxelinux.cfg/default)',
       async () => {
-        if (dnsmasq === undefined) {
-          await pxekit?.stop();
-          pxekit = undefined;
-          dnsmasq = await startDnsmasq(lab, {
-            tftpRoot: dmDir.join('tftp'),
+        if (ctx !== undefined && ctx.dnsmasq === undefined) {
+          await ctx.pxekit?.stop();
+          ctx.pxekit = undefined;
+          ctx.dnsmasq = await startDnsmasq(ctx.lab, {
+            tftpRoot: ctx.dmDir.join('tftp'),
             bootFile: { bios: 'pxelinux.0', efi64: 'efi64/syslinux.efi' },
           });
         }

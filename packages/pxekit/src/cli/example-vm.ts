@@ -106,7 +106,16 @@ export async function runExampleVm(io: CliIo, exampleDir: string): Promise<numbe
   const dir = lab.makeTempDir('pxekit-example');
   let server: { output: string; stop(): Promise<unknown> } | undefined;
   try {
-    const tree = lab.writePxeTree(dir.join('tftp'), { token: 'unused' });
+    let tree: { root: string };
+    try {
+      tree = lab.writePxeTree(dir.join('tftp'), { token: 'unused' });
+    } catch (e) {
+      // The lab's guest kernel and initramfs could not be prepared: say why, fall back to loopback.
+      say(
+        `(the lab could not prepare the guest files: ${(e as Error).message}; running the loopback example instead)`,
+      );
+      return undefined;
+    }
     rmSync(dir.join('tftp/efi64/vmlinuz'), { force: true });
     rmSync(dir.join('tftp/efi64/initrd.img'), { force: true });
     // The bundled example, placed on the lab's network, booting the lab's kernel and initramfs.

@@ -8,7 +8,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
-import { ERROR_CODE, TFTP_ERR, TftpError } from '@pxekit/tftp';
+import { TFTP_ERR } from '@pxekit/tftp';
 import { createTftpServer, type TftpServer } from '@pxekit/tftp/node';
 import type { DhcpServer } from '@pxekit/dhcp/node';
 import type { ServerEndpoints } from './boot/context.js';
@@ -168,13 +168,9 @@ export class BootServer {
         handler: async (req) => {
           const ip = req.remote.address.replace(/^::ffff:/, '');
           const file = await this.bootFiles.open(req.filename, this.#endpoints(), ip, { includeRoot: false });
-          if (file === undefined) {
-            // PXELINUX asks for many config names in turn; answer the ones we generate, refuse the rest at once.
-            if (/^(?:efi64\/)?pxelinux\.cfg\//.test(req.filename)) {
-              throw new TftpError(TFTP_ERR.NOT_FOUND, 'File not found', ERROR_CODE.FILE_NOT_FOUND);
-            }
-            return undefined;
-          }
+          // Not generated and not a loader: the TFTP root answers (at once "not found" when it has no such
+          // file, which is what PXELINUX's walk through pxelinux.cfg/ names needs).
+          if (file === undefined) return undefined;
           if (file.kind === 'generated') {
             if (file.mac !== undefined) this.timeline.bindAddress(ip, file.mac);
             return { data: new TextEncoder().encode(file.text) };

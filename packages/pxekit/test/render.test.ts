@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lint, parse } from '@pxekit/pxelinux';
 import { describe, expect, it } from 'vitest';
 import {
+  BootFiles,
   BootTimeline,
   compileTemplate,
   formatIssue,
@@ -266,5 +267,33 @@ describe('parseRange', () => {
     expect(parseRange('bytes=-0', 10)).toEqual({ kind: 'unsatisfiable' });
     expect(parseRange('bytes=5-2', 10)).toEqual({ kind: 'none' });
     expect(parseRange('bytes=1-2,4-5', 10)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('BootFiles: pxelinux.cfg names', () => {
+  it('a tree with its own pxelinux.cfg/default keeps it; without one, unknown clients boot the disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pxekit-bootfiles-'));
+    try {
+      const make = (root: string) =>
+        new BootFiles({
+          config: config(`tftp: { root: ${root} }\nprofiles:\n  p: { bios: pxelinux }\n`),
+          loaders: { found: new Map(), missing: [] },
+          state: new HostStateStore(),
+        });
+      mkdirSync(join(dir, 'own/pxelinux.cfg'), { recursive: true });
+      mkdirSync(join(dir, 'empty'));
+      writeFileSync(join(dir, 'own/pxelinux.cfg/default'), 'DEFAULT mine\n');
+      const own = await make(join(dir, 'own')).open('pxelinux.cfg/default', undefined);
+      expect(own?.kind).toBe('file');
+      const generated = await make(join(dir, 'empty')).open('/pxelinux.cfg/default', undefined);
+      expect(generated).toMatchObject({ kind: 'generated' });
+      expect(generated?.kind === 'generated' ? generated.text : '').toContain('LOCALBOOT 0');
+      // A host without a menu (profile p has none) gets nothing generated: the root answers.
+      expect(
+        await make(join(dir, 'empty')).open('pxelinux.cfg/01-52-54-00-00-00-01', undefined),
+      ).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

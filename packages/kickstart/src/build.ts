@@ -14,7 +14,7 @@
  */
 import { KickstartError } from './errors.js';
 import { firstWord, hasLineBreak, lstrip } from './lines.js';
-import { formatPackageItem, type PackageItem } from './packages.js';
+import { formatPackageItem, type PackageItem, parsePackageLine } from './packages.js';
 import { getCommand, getSection } from './registry.js';
 import type { OptionSpec } from './registry-types.js';
 import { quoteWord } from './shlex.js';
@@ -128,8 +128,29 @@ export interface KickstartInput {
   readonly eol?: '\n' | '\r\n';
 }
 
+/**
+ * Would this line end the section it is written in? The same test the parser applies inside a
+ * section (pykickstart: `line.split()[0]`): `%end`, `%include`, `%ksappend` or a known section tag.
+ */
+function closesSection(line: string): boolean {
+  const first = firstWord(line);
+  return (
+    first === '%end' ||
+    first === '%include' ||
+    getSection(first) !== undefined ||
+    lstrip(line).startsWith('%ksappend')
+  );
+}
+
+function sameItem(a: PackageItem | null, b: PackageItem): boolean {
+  if (a === null || a.kind !== b.kind || a.name !== b.name) return false;
+  if (b.kind === 'module') return a.stream === (b.stream ?? '') && a.profile === b.profile;
+  if (b.kind === 'group') return a.include === (b.include ?? 'default');
+  return true;
+}
+
 /** Checks that a package item can be written on one line and read back unchanged. */
-function packageLine(item: PackageItem): string {
+export function packageLine(item: PackageItem): string {
   const s = formatPackageItem(item);
   const names = [item.name, item.stream ?? '', item.profile ?? ''];
   for (const n of names) {
@@ -140,6 +161,13 @@ function packageLine(item: PackageItem): string {
       );
   }
   if (item.name === '') throw new KickstartError('KS_ERR_UNREPRESENTABLE', 'empty package item name');
+  // A name such as `%end` would close the section; `-vim` as a package or `x:1` as a group would
+  // read back as another kind of item.
+  if (closesSection(s) || !sameItem(parsePackageLine(s).item, item))
+    throw new KickstartError(
+      'KS_ERR_UNREPRESENTABLE',
+      `package item "${item.name}" would not read back as the same ${item.kind}`,
+    );
   return s;
 }
 
@@ -171,10 +199,7 @@ export function buildKickstart(input: KickstartInput): string {
     const body = s.body.endsWith('\n') ? s.body.slice(0, -1) : s.body;
     if (body !== '') {
       for (const line of body.split('\n')) {
-        // The same test the parser applies inside a section (pykickstart: `line.split()[0]`).
-        const first = firstWord(line);
-        const closes = first === '%end' || first === '%include' || getSection(first) !== undefined;
-        if (lstrip(line).startsWith('%ksappend') || closes)
+        if (closesSection(line))
           throw new KickstartError('KS_ERR_UNREPRESENTABLE', `script line "${line}" would end the section`);
         if (hasLineBreak(line.replace(/\r$/, '')))
           throw new KickstartError(

@@ -5,7 +5,13 @@
  * New lines use the document's own line terminator.
  */
 import { parseArgs } from './args.js';
-import { type CommandInput, formatCommand, formatOptions, formatSectionHeader } from './build.js';
+import {
+  type CommandInput,
+  formatCommand,
+  formatOptions,
+  formatSectionHeader,
+  packageLine,
+} from './build.js';
 import {
   type CommandNode,
   detectEol,
@@ -16,7 +22,7 @@ import {
 import { KickstartError } from './errors.js';
 import { joinLines } from './lines.js';
 import type { OptionValue } from './model.js';
-import { formatPackageItem, type PackageItem, parsePackageLine } from './packages.js';
+import { type PackageItem, parsePackageLine } from './packages.js';
 import { commandObject, getCommand } from './registry.js';
 import { DEFAULT_VERSION, type KickstartVersion, toVersion } from './versions.js';
 
@@ -226,12 +232,7 @@ function packageSections(doc: KickstartDocument): SectionNode[] {
  * @example addPackageItems(doc, [{ kind: 'package', name: 'vim-enhanced' }])
  */
 export function addPackageItems(doc: KickstartDocument, items: readonly PackageItem[]): KickstartDocument {
-  const texts = items.map((i) => {
-    const s = formatPackageItem(i);
-    if (parsePackageLine(s).item?.name !== i.name)
-      throw new KickstartError('KS_ERR_UNREPRESENTABLE', `package item "${i.name}" cannot be written`);
-    return s;
-  });
+  const texts = items.map(packageLine);
   const eol = detectEol(doc);
   const buf = new LineBuffer(doc, eol);
   const last = packageSections(doc).at(-1);

@@ -114,6 +114,21 @@ describe('formatCommand quoting', () => {
     expect(err(() => buildKickstart({ packages: { items: [{ kind: 'package', name: 'a#b' }] } }))).toBe(
       'KS_ERR_UNREPRESENTABLE',
     );
+    // Items that would not read back as themselves: a section-closing line, another kind.
+    for (const item of [
+      { kind: 'package', name: '%end' },
+      { kind: 'package', name: '%include x.ks' },
+      { kind: 'package', name: '%post' },
+      { kind: 'package', name: '-vim' },
+      { kind: 'package', name: '@core' },
+      { kind: 'group', name: 'x:1' },
+      { kind: 'group', name: 'a --optional' },
+    ] as const) {
+      expect(
+        err(() => buildKickstart({ packages: { items: [item] } })),
+        item.name,
+      ).toBe('KS_ERR_UNREPRESENTABLE');
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import {
   interpretKickstart,
   type KickstartDocument,
   KickstartError,
+  type PackageItem,
   parseKickstart,
   removeCommands,
   removePackageItems,
@@ -86,6 +87,18 @@ describe('editing API', () => {
     expect(text(addPackageItems(parseKickstart('lang x\n'), [{ kind: 'group', name: 'core' }]))).toBe(
       'lang x\n%packages\n@core\n%end\n',
     );
+  });
+
+  it('refuses package items that would not read back as the same item', () => {
+    const unrepresentable = (item: PackageItem) => () => addPackageItems(parseKickstart('lang x\n'), [item]);
+    // `%end` would close the section, `%include`/`%post` would become a directive/section of their own.
+    for (const name of ['%end', '%include x.ks', '%post', '%ksappend a.ks'])
+      expect(unrepresentable({ kind: 'package', name }), name).toThrow(
+        expect.objectContaining({ code: 'KS_ERR_UNREPRESENTABLE' }),
+      );
+    // Read back with another kind: a group spelled like a module, a group name holding a group option.
+    expect(unrepresentable({ kind: 'group', name: 'x:1' })).toThrow(KickstartError);
+    expect(unrepresentable({ kind: 'group', name: 'a --optional' })).toThrow(KickstartError);
   });
 
   it('adds scripts and refuses bodies that would leave the section', () => {

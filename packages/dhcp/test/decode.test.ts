@@ -308,3 +308,42 @@ describe('editing decoded messages', () => {
     expect(parseIpv4('010.0.0.1')).toBe(0x0a000001);
   });
 });
+
+describe('decoded values are views of the input (no copy per option)', () => {
+  it('a single-instance value and chaddr share the input bytes; a concatenated value is its own copy', () => {
+    // 12 "ab" (one instance), 43 split in two instances (RFC 3396), END.
+    const b = wire([12, 2, 0x61, 0x62, 43, 1, 7, 3, 1, 0x01, 43, 1, 8, 255]);
+    const msg = decodeDhcpMessage(b);
+    const host = getOptionData(msg, 12)!;
+    const vendor = getOptionData(msg, 43)!;
+    expect(toHex(host)).toBe('6162');
+    expect(toHex(vendor)).toBe('0708');
+    expect(host.buffer).toBe(b.buffer);
+    expect(host.byteOffset).toBe(b.byteOffset + 242);
+    expect(msg.chaddr.buffer).toBe(b.buffer);
+    expect(vendor.buffer).not.toBe(b.buffer);
+    // Aliasing, as documented: changing the input changes the single-instance value.
+    b[242] = 0x7a;
+    expect(getOption(msg, 'hostName')).toBe('zb');
+    expect(toHex(vendor)).toBe('0708');
+  });
+
+  it('a Buffer input gives Buffer views, as Buffer#slice did', () => {
+    const b = Buffer.from(wire([12, 2, 0x61, 0x62, 255]));
+    const msg = decodeDhcpMessage(b);
+    expect(getOptionData(msg, 12)!.buffer).toBe(b.buffer);
+    expect(getOption(msg, 'hostName')).toBe('ab');
+    expect(encodeDhcpMessage(msg)).toEqual(new Uint8Array(b));
+  });
+
+  it('a message with more than 24 options, one code repeated far apart, still concatenates (RFC 3396)', () => {
+    const opts: number[] = [];
+    for (let c = 100; c < 140; c++) opts.push(c, 1, c);
+    opts.push(100, 1, 0xff, 255);
+    const msg = decodeDhcpMessage(wire(opts));
+    expect(msg.options.length).toBe(40);
+    expect(toHex(getOptionData(msg, 100)!)).toBe('64ff');
+    expect(msg.layout?.single).toBe(false);
+    expect(encodeDhcpMessage(msg)).toEqual(wire(opts));
+  });
+});

@@ -76,7 +76,13 @@ const PAD = 0;
 const END = 255;
 const OVERLOAD = 52;
 
-/** One option: its code and its whole value (instances already concatenated per RFC 3396). */
+/**
+ * One option: its code and its whole value (instances already concatenated per RFC 3396).
+ *
+ * After a decode, `data` of an option with one instance on the wire is a view into the decoded bytes
+ * (same `.buffer`, no copy); only a value concatenated from several instances has memory of its own. Do
+ * not change or reuse the input while the message is in use, or `slice()` the values you keep.
+ */
 export interface DhcpOption {
   readonly code: number;
   readonly data: Uint8Array;
@@ -137,7 +143,10 @@ export interface DhcpMessage {
   readonly siaddr: string;
   /** Relay agent IP address. */
   readonly giaddr: string;
-  /** Client hardware address, the whole 16-byte field (the first `hlen` bytes are the address). */
+  /**
+   * Client hardware address, the whole 16-byte field (the first `hlen` bytes are the address). After a
+   * decode, a view into the decoded bytes (see `DhcpOption`).
+   */
   readonly chaddr: Uint8Array;
   /** Server host name, up to the first NUL ("" when the field carries options). */
   readonly sname: string;
@@ -305,8 +314,10 @@ interface RegionScan {
 }
 
 function allZero(b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (b[i] !== 0) return false;
-  return true;
+  // OR-accumulate without a branch per byte: the fields checked are almost always all zero.
+  let acc = 0;
+  for (let i = start; i < end; i++) acc |= b[i]!;
+  return acc === 0;
 }
 
 function tailOf(b: Uint8Array, start: number, end: number): number | Uint8Array {
@@ -462,7 +473,7 @@ function decodeInternal(bytes: Uint8Array, report: Report): DhcpMessage | undefi
     yiaddr: readIpv4(b, HEADER.YIADDR),
     siaddr: readIpv4(b, HEADER.SIADDR),
     giaddr: readIpv4(b, HEADER.GIADDR),
-    chaddr: b.slice(HEADER.CHADDR, HEADER.CHADDR + CHADDR_LENGTH),
+    chaddr: viewOf(b, HEADER.CHADDR, CHADDR_LENGTH),
     sname,
     file,
     options,
@@ -470,13 +481,24 @@ function decodeInternal(bytes: Uint8Array, report: Report): DhcpMessage | undefi
   };
 }
 
-/** RFC 3396 §5: all instances of one code, wherever they are, concatenate in read order. */
+/**
+ * A view of `n` bytes of `b` from `at`, sharing its memory (no copy). For a Node `Buffer` input this is a
+ * `Buffer` view, as `Buffer#slice` always gave.
+ */
+function viewOf(b: Uint8Array, at: number, n: number): Uint8Array {
+  return b.subarray(at, at + n);
+}
+
+/**
+ * RFC 3396 §5: all instances of one code, wherever they are, concatenate in read order. A value that has a
+ * single instance is a view into the input (no copy: most of a decode's cost was one small allocation per
+ * option); only values of several instances are concatenated into an array of their own.
+ */
 function gatherOptions(b: Uint8Array, instances: number[], single: boolean): DhcpOption[] {
   const options: DhcpOption[] = [];
   if (single) {
     for (let k = 0; k < instances.length; k += 3) {
-      const at = instances[k + 1]!;
-      options.push({ code: instances[k]!, data: b.slice(at, at + instances[k + 2]!) });
+      options.push({ code: instances[k]!, data: viewOf(b, instances[k + 1]!, instances[k + 2]!) });
     }
     return options;
   }
@@ -492,6 +514,11 @@ function gatherOptions(b: Uint8Array, instances: number[], single: boolean): Dhc
     }
   }
   for (const [code, g] of groups) {
+    if (g.length === 2) {
+      const k = g[1]!;
+      options.push({ code, data: viewOf(b, instances[k + 1]!, instances[k + 2]!) });
+      continue;
+    }
     const data = new Uint8Array(g[0]!);
     let filled = 0;
     for (let i = 1; i < g.length; i++) {
@@ -506,21 +533,15 @@ function gatherOptions(b: Uint8Array, instances: number[], single: boolean): Dhc
   return options;
 }
 
-/**
- * Whether any code appears twice in the flat (code, offset, length) list. Quadratic for the usual handful
- * of options (no allocation), a Set beyond that so a message full of one-byte options stays linear.
- */
+/** Whether any code appears twice in the flat (code, offset, length) list: a 256-bit set, linear. */
 function hasRepeats(instances: number[]): boolean {
-  const n = instances.length;
-  if (n <= 3 * 24) {
-    for (let i = 0; i < n; i += 3)
-      for (let j = i + 3; j < n; j += 3) if (instances[i] === instances[j]) return true;
-    return false;
-  }
-  const seen = new Set<number>();
-  for (let i = 0; i < n; i += 3) {
-    if (seen.has(instances[i]!)) return true;
-    seen.add(instances[i]!);
+  const seen = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < instances.length; i += 3) {
+    const c = instances[i]!;
+    const bit = 1 << (c & 31);
+    const w = c >>> 5;
+    if ((seen[w]! & bit) !== 0) return true;
+    seen[w]! |= bit;
   }
   return false;
 }
@@ -529,6 +550,10 @@ function hasRepeats(instances: number[]): boolean {
  * Decodes a DHCP or BOOTP message strictly: any framing problem (short header, bad cookie, truncated
  * option, missing END, non-zero bytes after END, bad overload) throws a `DhcpError` with its code and
  * offset. Option values are not checked here; `getOption` checks the ones you read.
+ *
+ * Zero-copy: `chaddr` and every option value with one instance are views into `bytes` (for a `Buffer`,
+ * `Buffer` views). The message is valid as long as `bytes` is not changed; `slice()` what you keep if the
+ * caller reuses its receive buffer.
  *
  * @example
  * const msg = decodeDhcpMessage(datagram);
@@ -554,7 +579,8 @@ export function tryDecodeDhcpMessage(
  * Decodes whatever can be read and lists every problem (the codes a strict decode would throw, plus
  * `DHCP_ERR_BAD_OPTION_VALUE` for each registered option, or registered sub-option of 82, 175 and a PXE
  * client's 43, whose value does not match its format).
- * The returned message still re-encodes to the input bytes.
+ * The returned message still re-encodes to the input bytes. Its values are views into `bytes`, as with
+ * `decodeDhcpMessage`.
  *
  * @example
  * const { message, problems } = decodeDhcpMessageTolerant(bytes);
@@ -970,49 +996,66 @@ function copy(src: Uint8Array, start: number, n: number, t: Uint8Array, at: numb
   else t.set(src.subarray(start, start + n), at);
 }
 
+/**
+ * Writes one options area following its layout tokens. With distinct codes (`progress` undefined) the k-th
+ * option token is the k-th option, counted by `next`; otherwise `progress` maps code -> [data, bytes already
+ * written]. Returns the next option index. A plain function, not a closure, so encoding allocates nothing
+ * but its output.
+ */
+function writeRegion(
+  region: LayoutRegion,
+  options: readonly DhcpOption[],
+  progress: Map<number, [Uint8Array, number]> | undefined,
+  next: number,
+  t: Uint8Array,
+  at: number,
+): number {
+  const tk = region.tokens;
+  for (let i = 0; i < tk.length; i += 2) {
+    const c = tk[i]!;
+    const n = tk[i + 1]!;
+    if (c === PAD) {
+      t.fill(0, at, at + n);
+      at += n;
+    } else if (c === END) t[at++] = END;
+    else {
+      t[at] = c;
+      t[at + 1] = n;
+      if (progress === undefined) copy(options[next++]!.data, 0, n, t, at + 2);
+      else {
+        const p = progress.get(c)!;
+        copy(p[0], p[1], n, t, at + 2);
+        p[1] += n;
+      }
+      at += 2 + n;
+    }
+  }
+  const tail = region.tail;
+  if (typeof tail === 'number') t.fill(0, at, at + tail);
+  else t.set(tail, at);
+  return next;
+}
+
 function writeWithLayout(msg: DhcpMessage, layout: DhcpWireLayout, t: Uint8Array, o: number): void {
   writeHeader(msg, t, o);
   writeFixedField('sname', msg.sname, layout.sname, t, o + HEADER.SNAME, SNAME_LENGTH);
   writeFixedField('file', msg.file, layout.file, t, o + HEADER.FILE, FILE_LENGTH);
-  // The layout was checked to match the options. With distinct codes the k-th option token is the k-th
-  // option; otherwise code -> [data, bytes already written].
+  // The layout was checked to match the options.
   const options = msg.options;
-  const single = layout.single === true;
+  let progress: Map<number, [Uint8Array, number]> | undefined;
+  if (layout.single !== true) {
+    progress = new Map();
+    for (const opt of options) progress.set(opt.code, [opt.data, 0]);
+  }
   let next = 0;
-  const progress = new Map<number, [Uint8Array, number]>();
-  if (!single) for (const opt of options) progress.set(opt.code, [opt.data, 0]);
-  const writeRegion = (region: LayoutRegion, at: number): void => {
-    const tk = region.tokens;
-    for (let i = 0; i < tk.length; i += 2) {
-      const c = tk[i]!;
-      const n = tk[i + 1]!;
-      if (c === PAD) {
-        t.fill(0, at, at + n);
-        at += n;
-      } else if (c === END) t[at++] = END;
-      else {
-        t[at] = c;
-        t[at + 1] = n;
-        if (single) copy(options[next++]!.data, 0, n, t, at + 2);
-        else {
-          const p = progress.get(c)!;
-          copy(p[0], p[1], n, t, at + 2);
-          p[1] += n;
-        }
-        at += 2 + n;
-      }
-    }
-    if (typeof region.tail === 'number') t.fill(0, at, at + region.tail);
-    else t.set(region.tail, at);
-  };
   if (layout.cookie) {
     writeU32(MAGIC_COOKIE, t, o + HEADER.COOKIE);
-    writeRegion(layout.options, o + HEADER.OPTIONS);
-  } else writeRegion(layout.options, o + BOOTP_HEADER_LENGTH);
+    next = writeRegion(layout.options, options, progress, next, t, o + HEADER.OPTIONS);
+  } else next = writeRegion(layout.options, options, progress, next, t, o + BOOTP_HEADER_LENGTH);
   if (layout.file !== undefined && !(layout.file instanceof Uint8Array))
-    writeRegion(layout.file, o + HEADER.FILE);
+    next = writeRegion(layout.file, options, progress, next, t, o + HEADER.FILE);
   if (layout.sname !== undefined && !(layout.sname instanceof Uint8Array))
-    writeRegion(layout.sname, o + HEADER.SNAME);
+    writeRegion(layout.sname, options, progress, next, t, o + HEADER.SNAME);
 }
 
 function writeCanonical(msg: DhcpMessage, placement: Placement, t: Uint8Array, o: number): void {

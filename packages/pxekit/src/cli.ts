@@ -13,8 +13,10 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   isTTY: process.stderr.isTTY === true,
   stopSignal: stop,
+  onReload: (handler) => process.on('SIGHUP', handler),
 });
 // serve resolves only after a signal; every other command is done here. Listeners on SIGINT must not keep
 // a finished command alive.
 process.removeAllListeners('SIGINT');
 process.removeAllListeners('SIGTERM');
+process.removeAllListeners('SIGHUP');

@@ -250,3 +250,60 @@ describe('serve quick-start flags', () => {
     );
   });
 });
+
+describe('serve: SIGHUP reload', () => {
+  it('restarts on a good config, refuses a broken one and keeps serving', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const file = join(dir, 'reload.yaml');
+    const base = `server: { address: 127.0.0.1, stateDir: ./state-reload }\nhttp: { port: ${port}, bind: 127.0.0.1 }\n`;
+    writeFileSync(file, `${base}hosts:\n  - { mac: 52:54:00:00:00:01, name: first }\n`);
+    let reload: () => void = () => {};
+    let stop: () => void = () => {};
+    let stderr = '';
+    const done = runCli(['serve', '-c', 'reload.yaml'], {
+      stdout: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
+      cwd: dir,
+      env: {},
+      stopSignal: new Promise<void>((r) => {
+        stop = r;
+      }),
+      onReload: (h) => {
+        reload = h;
+      },
+    });
+    const hosts = async (): Promise<string[]> => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${port}/api/hosts`);
+          return ((await r.json()) as { name: string }[]).map((h) => h.name);
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      throw new Error('server not answering');
+    };
+    expect(await hosts()).toEqual(['first']);
+    writeFileSync(file, `${base}hosts:\n  - { mac: 52:54:00:00:00:02, name: second }\n`);
+    reload();
+    for (let i = 0; i < 100 && !/serving.*\n.*reloading[\s\S]*serving/.test(stderr); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await hosts()).toEqual(['second']);
+    writeFileSync(file, `${base}hosts:\n  - { mac: nonsense }\n`);
+    reload();
+    for (let i = 0; i < 100 && !/reload refused/.test(stderr); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toContain('pxekit: reload refused, still serving the previous config');
+    expect(await hosts()).toEqual(['second']);
+    stop();
+    expect(await done).toBe(EXIT.OK);
+  });
+});

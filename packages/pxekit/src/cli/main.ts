@@ -63,6 +63,8 @@ export interface CliIo {
   readonly isTTY?: boolean;
   /** Resolves when the user asks `serve` to stop (SIGINT/SIGTERM). */
   readonly stopSignal?: Promise<void>;
+  /** Registers the handler `serve` runs when asked to reload its config (SIGHUP). */
+  readonly onReload?: (handler: () => void) => void;
 }
 
 const EXIT_BY_CODE: Record<PxekitErrorCode, number> = {
@@ -339,7 +341,9 @@ Runs the services the config file and the flags enable. Flags win over the file.
   --json                   boot events as JSON lines on stdout (default: one readable line each)
 
 DHCP binds port 67 (and 4011 in proxy mode) on each interface, which needs root or CAP_NET_BIND_SERVICE
-and CAP_NET_RAW. Stops cleanly on SIGINT/SIGTERM. After binding, switches to server.user/server.group when run as root.
+and CAP_NET_RAW. Stops cleanly on SIGINT/SIGTERM. SIGHUP reloads the config file: it is checked as at
+start-up (kickstarts validated again) and the services restart on it; a config with errors is refused
+and the running one kept. (After switching to server.user, privileged ports cannot be bound again.) After binding, switches to server.user/server.group when run as root.
 `;
 
 const LOADER_BY_NAME: Record<string, LoaderChoice> = {
@@ -511,7 +515,13 @@ async function cmdServe(args: string[], io: CliIo): Promise<number> {
   if (!config.tftp.enabled && !config.http.enabled && config.dhcp.mode === 'off') {
     throw usage('nothing to serve: give a config file (-c) or flags such as --tftp-root and --http-root');
   }
-  return serveConfig(config, io, values.json === true);
+  // SIGHUP: read the file again, check it like at start-up, and restart the services on the new config;
+  // a config with errors is reported and the running one is kept.
+  const reload =
+    values.config === undefined
+      ? undefined
+      : (): PxekitConfig => applyServeFlags(readConfig(values.config as string, io), values, io.cwd);
+  return serveConfig(config, io, values.json === true, undefined, reload);
 }
 
 async function serveConfig(
@@ -519,20 +529,69 @@ async function serveConfig(
   io: CliIo,
   asJson: boolean,
   extraFiles?: ReadonlyMap<string, string>,
+  reload?: () => PxekitConfig,
 ): Promise<number> {
   const print = asJson ? (line: string) => io.stdout(line) : undefined;
-  const server = await createBootServer(config, {
-    ...(print === undefined ? {} : { onEventLine: print }),
-    ...(extraFiles === undefined ? {} : { extraFiles }),
-  });
-  if (print === undefined) server.timeline.subscribe((e) => io.stdout(`${formatEvent(e)}\n`));
-  for (const p of server.report.problems) io.stderr(`${p.severity}: ${p.message}\n`);
-  const addrs = await server.start();
+  const start = async (c: PxekitConfig) => {
+    const s = await createBootServer(c, {
+      ...(print === undefined ? {} : { onEventLine: print }),
+      ...(extraFiles === undefined ? {} : { extraFiles }),
+    });
+    if (print === undefined) s.timeline.subscribe((e) => io.stdout(`${formatEvent(e)}\n`));
+    for (const p of s.report.problems) io.stderr(`${p.severity}: ${p.message}\n`);
+    const addrs = await s.start();
+    io.stderr(
+      `pxekit serving${addrs.tftp === undefined ? '' : ` tftp ${addrs.tftp.address}:${addrs.tftp.port}`}${addrs.http === undefined ? '' : ` http ${addrs.http.address}:${addrs.http.port}`}${c.dhcp.mode === 'off' ? '' : ` dhcp ${c.dhcp.mode}`} (config ${c.source})\n`,
+    );
+    return s;
+  };
+  let server = await start(config);
   dropPrivileges(config);
-  io.stderr(
-    `pxekit serving${addrs.tftp === undefined ? '' : ` tftp ${addrs.tftp.address}:${addrs.tftp.port}`}${addrs.http === undefined ? '' : ` http ${addrs.http.address}:${addrs.http.port}`}${config.dhcp.mode === 'off' ? '' : ` dhcp ${config.dhcp.mode}`} (config ${config.source})\n`,
-  );
-  await (io.stopSignal ?? new Promise<void>(() => {}));
+  let reloading = Promise.resolve();
+  let giveUp: (e: Error) => void = () => {};
+  const fatal = new Promise<never>((_, reject) => {
+    giveUp = reject;
+  });
+  fatal.catch(() => {});
+  io.onReload?.(() => {
+    reloading = reloading.then(async () => {
+      if (reload === undefined) {
+        io.stderr('pxekit: reload needs a config file (-c); nothing to reload\n');
+        return;
+      }
+      let next: PxekitConfig;
+      try {
+        next = reload();
+        // Check before stopping anything: a broken config must not take the service down.
+        const report = preflight(next);
+        const errors = report.problems.filter((p) => p.severity === 'error');
+        if (errors.length > 0)
+          throw new PxekitError('PXEKIT_ERR_CONFIG', 'the new config has errors', {
+            details: errors.map((e) => e.message),
+          });
+      } catch (e) {
+        io.stderr(`pxekit: reload refused, still serving the previous config: ${(e as Error).message}\n`);
+        for (const d of (e as PxekitError).details ?? []) io.stderr(`  ${d}\n`);
+        return;
+      }
+      io.stderr('pxekit: reloading\n');
+      await server.close();
+      try {
+        server = await start(next);
+      } catch (e) {
+        io.stderr(`pxekit: reload failed (${(e as Error).message}); back to the previous config\n`);
+        const previous = server.config;
+        try {
+          server = await start(previous);
+        } catch (again) {
+          // Ports given up cannot always be taken back (privileges dropped after the first bind).
+          giveUp(again as Error);
+        }
+      }
+    });
+  });
+  await Promise.race([io.stopSignal ?? new Promise<void>(() => {}), fatal]);
+  await reloading;
   io.stderr('pxekit stopping\n');
   await server.close();
   return EXIT.OK;

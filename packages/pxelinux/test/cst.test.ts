@@ -170,6 +170,12 @@ describe('line classification (readconfig.c)', () => {
   });
   it('throws a typed error for non-strings and oversized input', () => {
     expect(() => parse(42 as unknown as string)).toThrow(ParseError);
+    expect(() => parse(42 as unknown as string)).toThrow(
+      expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_INPUT' }),
+    );
+    expect(() => parseBytes('text' as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_INPUT' }),
+    );
     try {
       parse('abc', { maxLength: 2 });
       expect.unreachable();

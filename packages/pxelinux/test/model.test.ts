@@ -185,6 +185,9 @@ describe('includes', () => {
     expect(() => buildModel(parse('INCLUDE loop.cfg\n'), { include, includeErrors: 'throw' })).toThrow(
       expect.objectContaining({ code: 'PXELINUX_ERR_INCLUDE_CYCLE' }),
     );
+    expect(() =>
+      buildModel(parse('INCLUDE a.cfg\n'), { include, maxIncludeDepth: 1, includeErrors: 'throw' }),
+    ).toThrow(expect.objectContaining({ code: 'PXELINUX_ERR_INCLUDE_DEPTH' }));
   });
   it('records missing files without failing (SYSLINUX skips them)', () => {
     const m = buildModel(parse('INCLUDE nope.cfg\nLABEL a\n'), { include });

@@ -47,6 +47,9 @@ describe('editing API', () => {
 
   it('setOption refuses a line that is not a command', () => {
     expect(() => setOption(parseKickstart(base), 1, '--x', true)).toThrow(KickstartError);
+    expect(() => setOption(parseKickstart('lang x\n'), 2, '--x', true)).toThrow(
+      expect.objectContaining({ code: 'KS_ERR_NO_SUCH_LINE' }),
+    );
   });
 
   it('never glues a lone CR to a following empty LF line', () => {

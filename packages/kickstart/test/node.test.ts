@@ -38,6 +38,17 @@ describe('node adapter', () => {
   it('decodes strictly as UTF-8', () => {
     expect(decodeKickstart(new TextEncoder().encode('lang é\n'))).toBe('lang é\n');
     expect(() => decodeKickstart(new Uint8Array([0x6c, 0xff]))).toThrow(KickstartError);
+    expect(() => decodeKickstart(new Uint8Array([0x6c, 0xff]))).toThrow(
+      expect.objectContaining({ code: 'KS_ERR_ENCODING' }),
+    );
+  });
+
+  it('refuses files that are not UTF-8 or larger than maxFileSize with typed errors', async () => {
+    writeFileSync(join(dir, 'latin1.ks'), Uint8Array.of(0x6c, 0x61, 0x6e, 0x67, 0x20, 0xe9, 0x0a));
+    await expect(loadKickstart('latin1.ks', { cwd: dir })).rejects.toMatchObject({ code: 'KS_ERR_ENCODING' });
+    await expect(loadKickstart('main.ks', { cwd: dir, maxFileSize: 4 })).rejects.toMatchObject({
+      code: 'KS_ERR_TOO_LARGE',
+    });
   });
 });
 

@@ -159,6 +159,15 @@ describe('commands', () => {
     expect(codes('\ufefflang x\n')).toEqual(['KS_BOM']);
   });
 
+  it('notes an option given twice on one line (the last value wins)', () => {
+    expect(check('network --device=eth0 --device=eth1\n')[0]).toMatchObject({
+      code: 'KS_OPTION_REPEATED',
+      severity: 'info',
+      line: 1,
+      column: 23,
+    });
+  });
+
   it('follows pykickstart on options that set the same value (last wins) versus real conflicts', () => {
     expect(check('selinux --enforcing --disabled\n')[0]).toMatchObject({
       code: 'KS_CONFLICTING_OPTIONS',
@@ -255,6 +264,8 @@ describe('sections', () => {
     expect(check('%post\n\n%end\n')[0]).toMatchObject({ code: 'KS_EMPTY_SECTION', severity: 'info' });
     expect(codes('%post\r\necho\r\n%end\r\n')).toEqual(['KS_SCRIPT_CRLF']);
     expect(codes('%traceback\necho\n%end\n', { version: 'RHEL9' })).toEqual(['KS_SECTION_DEPRECATED']);
+    expect(codes('%pre-install\necho\n%end\n', { version: 'RHEL6' })).toEqual(['KS_SECTION_UNAVAILABLE']);
+    expect(codes('%pre-install\necho\n%end\n', { version: 'RHEL7' })).toEqual([]);
   });
 
   it('checks %certificate', () => {

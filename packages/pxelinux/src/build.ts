@@ -76,6 +76,22 @@ export interface ConfigSpec extends MenuSpec {
   readonly fkeys?: Readonly<Record<number, string>>;
 }
 
+/** A number written as SYSLINUX reads it (`atoi`): an integer in C `int` range, else refused. */
+function int(name: string, v: number): string {
+  if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) {
+    throw new PxelinuxError(PXELINUX_ERROR_CODES.INVALID_VALUE, `${name}: ${v} is not a 32-bit integer`);
+  }
+  return String(v);
+}
+
+/** A bitmask (IPAPPEND/SYSAPPEND, read with `strtoul`): an integer 0..0xffffffff, else refused. */
+function mask(name: string, v: number): string {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw new PxelinuxError(PXELINUX_ERROR_CODES.INVALID_VALUE, `${name}: ${v} is not a 32-bit mask`);
+  }
+  return String(v);
+}
+
 function isSeparator(e: EntrySpec): e is SeparatorSpec {
   return 'separator' in e;
 }
@@ -101,12 +117,21 @@ export function renderLabel(spec: LabelSpec, style: WriteStyle = DEFAULT_STYLE):
   if (spec.kernel !== undefined) out.push(renderLine(spec.kernelType ?? 'kernel', spec.kernel, style, i));
   if (spec.append !== undefined) out.push(renderLine('append', spec.append, style, i));
   if (spec.initrd !== undefined) {
+    // INITRD splits its value at commas: a list item holding one would come back as two files.
+    if (typeof spec.initrd !== 'string' && spec.initrd.some((f) => f.includes(','))) {
+      throw new PxelinuxError(
+        PXELINUX_ERROR_CODES.INVALID_VALUE,
+        'initrd: a list item cannot contain a comma',
+      );
+    }
     const v = typeof spec.initrd === 'string' ? spec.initrd : spec.initrd.join(',');
     out.push(renderLine('initrd', v, style, i));
   }
-  if (spec.ipappend !== undefined) out.push(renderLine('ipappend', String(spec.ipappend >>> 0), style, i));
+  if (spec.ipappend !== undefined)
+    out.push(renderLine('ipappend', mask('ipappend', spec.ipappend), style, i));
   if (spec.passwd !== undefined) out.push(renderLine('menu passwd', spec.passwd, style, i));
-  if (spec.indent !== undefined) out.push(renderLine('menu indent', String(spec.indent | 0), style, i));
+  if (spec.indent !== undefined)
+    out.push(renderLine('menu indent', int('menu indent', spec.indent), style, i));
   if (spec.goto !== undefined) out.push(renderLine('menu goto', spec.goto, style, i));
   if (spec.exit !== undefined && spec.exit !== false) {
     out.push(renderLine('menu exit', spec.exit === true ? null : spec.exit, style, i));
@@ -141,7 +166,7 @@ function renderMenuSettings(spec: MenuSpec, style: WriteStyle, out: string[]): v
   if (spec.title !== undefined) out.push(renderLine('menu title', spec.title, style));
   if (spec.background !== undefined) out.push(renderLine('menu background', spec.background, style));
   if (spec.masterPasswd !== undefined) out.push(renderLine('menu master passwd', spec.masterPasswd, style));
-  if (spec.timeout !== undefined) out.push(renderLine('timeout', String(spec.timeout | 0), style));
+  if (spec.timeout !== undefined) out.push(renderLine('timeout', int('timeout', spec.timeout), style));
   if (spec.ontimeout !== undefined) out.push(renderLine('ontimeout', spec.ontimeout, style));
   if (spec.allowOptions !== undefined)
     out.push(renderLine('allowoptions', spec.allowOptions ? '1' : '0', style));
@@ -178,13 +203,13 @@ export function buildConfig(spec: ConfigSpec, style: Partial<WriteStyle> = {}): 
   if (spec.serial !== undefined) out.push(renderLine('serial', spec.serial, st));
   if (spec.ui !== undefined) out.push(renderLine('ui', spec.ui, st));
   if (spec.default !== undefined) out.push(renderLine('default', spec.default, st));
-  if (spec.prompt !== undefined) out.push(renderLine('prompt', String(spec.prompt | 0), st));
+  if (spec.prompt !== undefined) out.push(renderLine('prompt', int('prompt', spec.prompt), st));
   if (spec.totalTimeout !== undefined)
-    out.push(renderLine('totaltimeout', String(spec.totalTimeout | 0), st));
+    out.push(renderLine('totaltimeout', int('totaltimeout', spec.totalTimeout), st));
   if (spec.onerror !== undefined) out.push(renderLine('onerror', spec.onerror, st));
-  if (spec.implicit !== undefined) out.push(renderLine('implicit', String(spec.implicit | 0), st));
-  if (spec.noEscape !== undefined) out.push(renderLine('noescape', String(spec.noEscape | 0), st));
-  if (spec.sysappend !== undefined) out.push(renderLine('sysappend', String(spec.sysappend >>> 0), st));
+  if (spec.implicit !== undefined) out.push(renderLine('implicit', int('implicit', spec.implicit), st));
+  if (spec.noEscape !== undefined) out.push(renderLine('noescape', int('noescape', spec.noEscape), st));
+  if (spec.sysappend !== undefined) out.push(renderLine('sysappend', mask('sysappend', spec.sysappend), st));
   if (spec.append !== undefined) out.push(renderLine('append', spec.append, st));
   if (spec.path !== undefined) out.push(renderLine('path', spec.path.join(':'), st));
   if (spec.display !== undefined) out.push(renderLine('display', spec.display, st));

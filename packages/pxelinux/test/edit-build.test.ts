@@ -195,6 +195,20 @@ describe('builder', () => {
       expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_VALUE' }),
     );
   });
+  it('refuses numbers it would have to change and initrd names that would split', () => {
+    const invalid = expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_VALUE' });
+    // Written as 1, 0, -1294967296 and 4294967295 before: a different value, silently.
+    expect(() => buildConfig({ timeout: 1.5 })).toThrow(invalid);
+    expect(() => buildConfig({ timeout: Number.NaN })).toThrow(invalid);
+    expect(() => buildConfig({ totalTimeout: 3e9 })).toThrow(invalid);
+    expect(() => buildConfig({ entries: [{ label: 'a', ipappend: -1 }] })).toThrow(invalid);
+    expect(() => buildConfig({ sysappend: 2 ** 32 })).toThrow(invalid);
+    // One initrd named "a,b" would be read back as two.
+    expect(() => buildConfig({ entries: [{ label: 'a', initrd: ['a,b'] }] })).toThrow(invalid);
+    expect(
+      buildConfig({ timeout: -1, sysappend: 0xffffffff, entries: [{ label: 'a', initrd: 'a,b' }] }),
+    ).toBe('SYSAPPEND 4294967295\nTIMEOUT -1\nLABEL a\n  INITRD a,b\n');
+  });
   test.prop(
     [
       fc.record({

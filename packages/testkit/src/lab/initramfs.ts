@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bootFile, findKernel } from './bootfiles.js';
@@ -15,7 +15,12 @@ const NIC_MODULES: Record<GuestNic, readonly string[]> = {
   virtio: ['virtio_pci', 'virtio_net'],
 };
 
-const ASSETS = join(import.meta.dirname, '../../assets');
+// From source this module is src/lab/initramfs.ts; from the build it is bundled into dist/*.js. The
+// assets folder sits at the package root either way.
+const ASSETS =
+  [join(import.meta.dirname, '../../assets'), join(import.meta.dirname, '../assets')].find((d) =>
+    existsSync(join(d, 'init.sh')),
+  ) ?? join(import.meta.dirname, '../../assets');
 
 /**
  * Module files (relative to /lib/modules/<release>) for `names` in load order, dependencies first,

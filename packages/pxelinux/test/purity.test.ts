@@ -8,6 +8,8 @@ it('imports nothing from node:* in src/', () => {
   const dir = join(import.meta.dirname, '..', 'src');
   const offenders = readdirSync(dir)
     .filter((f) => f.endsWith('.ts'))
-    .filter((f) => /from\s+['"]node:|require\(['"]node:/.test(readFileSync(join(dir, f), 'utf8')));
+    .filter((f) =>
+      /(?:from\s+|import\s*\(?\s*|require\(\s*)['"]node:/.test(readFileSync(join(dir, f), 'utf8')),
+    );
   expect(offenders).toEqual([]);
 });

@@ -17,7 +17,7 @@ function files(dir: string): string[] {
 }
 
 const NODE_IMPORT =
-  /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"](node:[^'"]+|fs|path|dgram|net|os|child_process|timers)['"]/;
+  /(?:from\s+|import\s*\(\s*|import\s+|require\s*\(\s*)['"](node:[^'"]+|fs|path|dgram|net|os|child_process|timers)['"]/;
 
 describe('layering', () => {
   for (const pkg of ['dhcp', 'tftp', 'pxelinux', 'kickstart']) {
@@ -33,6 +33,9 @@ describe('layering', () => {
 
   it('the guard itself catches a node: import', () => {
     expect(NODE_IMPORT.test("import { createSocket } from 'node:dgram';")).toBe(true);
+    expect(NODE_IMPORT.test("import 'node:diagnostics_channel';")).toBe(true);
+    expect(NODE_IMPORT.test("const fs = await import('node:fs');")).toBe(true);
+    expect(NODE_IMPORT.test("export { readFile } from 'node:fs/promises';")).toBe(true);
     expect(NODE_IMPORT.test("import { x } from './node/index.js';")).toBe(false);
   });
 });

@@ -2,8 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { aptInstallScript, formatCommand, inNetns, labRequired, labTitle } from '../src/lab/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  aptInstallScript,
+  formatCommand,
+  inNetns,
+  LabError,
+  labRequired,
+  labStatus,
+  labTitle,
+} from '../src/lab/index.js';
 
 describe('lab helpers (pure)', () => {
   it('wraps a command for a namespace', () => {
@@ -23,6 +31,24 @@ describe('lab helpers (pure)', () => {
     expect(labRequired({ CI: '1' })).toBe(true);
     expect(labRequired({ CI: 'false' })).toBe(false);
     expect(labRequired({})).toBe(false);
+  });
+
+  it('with CI=true, a lab that cannot be built throws LAB_ERR_UNAVAILABLE instead of skipping', async () => {
+    vi.stubEnv('CI', 'true');
+    const uid = vi.spyOn(process, 'getuid').mockReturnValue(1000);
+    try {
+      const err = await labStatus({ needs: ['root'] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LabError);
+      expect(err).toMatchObject({
+        code: 'LAB_ERR_UNAVAILABLE',
+        message: expect.stringContaining('not root'),
+      });
+      vi.stubEnv('CI', '');
+      await expect(labStatus({ needs: ['root'] })).resolves.toMatchObject({ ok: false });
+    } finally {
+      uid.mockRestore();
+      vi.unstubAllEnvs();
+    }
   });
 
   it('puts the skip reason in the title', () => {

@@ -1,4 +1,5 @@
 import { chmodSync, writeFileSync } from 'node:fs';
+import { LabError, LabErrorCode } from './errors.js';
 import type { Daemon } from './exec.js';
 import type { Lab } from './netlab.js';
 import { makeTempDir } from './tmp.js';
@@ -111,8 +112,12 @@ export async function startTftpdHpa(
     if (d.exitStatus) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  const exited = d.exitStatus !== undefined;
   await d.stop();
-  throw new Error(`in.tftpd did not bind UDP 69 in ${lab.netns(role)}:\n${d.output}`);
+  throw new LabError(
+    exited ? LabErrorCode.EXITED : LabErrorCode.TIMEOUT,
+    `in.tftpd did not bind UDP 69 in ${lab.netns(role)}:\n${d.output}`,
+  );
 }
 
 /** busybox httpd serving `root` on port 80 of the role's address (for the guest's `pxekit.url`). */
@@ -139,8 +144,12 @@ export async function startBusyboxHttpd(
     if (d.exitStatus) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  const exited = d.exitStatus !== undefined;
   await d.stop();
-  throw new Error(`busybox httpd did not listen on ${port}:\n${d.output}`);
+  throw new LabError(
+    exited ? LabErrorCode.EXITED : LabErrorCode.TIMEOUT,
+    `busybox httpd did not listen on ${port}:\n${d.output}`,
+  );
 }
 
 /** Debian packages for {@link startKea}. */
@@ -206,7 +215,8 @@ async function roleAddress(lab: Lab, role: string): Promise<string> {
   const r = await lab.exec(role, 'ip', ['-4', '-o', 'addr', 'show', 'dev', 'eth0'], { timeoutMs: 5000 });
   const ip = /inet ([\d.]+)\//.exec(r.stdout)?.[1];
   if (!ip)
-    throw new Error(
+    throw new LabError(
+      LabErrorCode.UNAVAILABLE,
       `startKea: ${role} has no IPv4 address on eth0 (give it one with lab.addHost(role, { ip }))`,
     );
   return ip;

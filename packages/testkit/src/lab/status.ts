@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ensureDebianPackages } from './debian.js';
+import { LabError, LabErrorCode } from './errors.js';
 import { run } from './exec.js';
 
 /** What a lab test needs from the machine besides Debian packages. */
@@ -66,7 +67,7 @@ async function hasDebianTools(): Promise<boolean> {
 /**
  * Decides whether a lab test file can run, installing the Debian packages it needs on the way. Returns
  * `{ ok: false, reason }` when the lab cannot be used here, except with CI=true, where it throws
- * instead: in CI a missing lab is a failure, never a skip.
+ * `LAB_ERR_UNAVAILABLE` instead: in CI a missing lab is a failure, never a skip.
  *
  * @example
  * const lab = await labStatus({ packages: ['tftpd-hpa', 'tftp-hpa'], needs: ['root', 'netns'] });
@@ -89,7 +90,11 @@ export async function labStatus(options: LabStatusOptions = {}): Promise<LabStat
     reason = err instanceof Error ? err.message : String(err);
   }
   if (reason === undefined) return { ok: true };
-  if (labRequired()) throw new Error(`lab unavailable in CI (CI=true makes this a failure): ${reason}`);
+  if (labRequired())
+    throw new LabError(
+      LabErrorCode.UNAVAILABLE,
+      `lab unavailable in CI (CI=true makes this a failure): ${reason}`,
+    );
   // Also say it outside the test titles: the default reporter shows only "N skipped" per file.
   const caller = /([\w./-]+\.lab\.test\.ts)/
     .exec(new Error().stack ?? '')?.[1]

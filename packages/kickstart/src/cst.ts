@@ -16,6 +16,7 @@
  * An unknown `%tag` in command state opens a section too (pykickstart with
  * `unknownSectionIsFatal=False` swallows its body up to `%end` as a NullSection); validation reports it.
  */
+import { KickstartError } from './errors.js';
 import { getSection } from './registry.js';
 import { firstWord, isBlank, joinLines, type KsLine, lstrip, splitLines } from './lines.js';
 import { type LexProblem, splitWords, type Token } from './shlex.js';
@@ -122,15 +123,24 @@ function ksappend(line: number, text: string): KsappendNode {
   return { kind: 'ksappend', line, target, intended };
 }
 
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return v.constructor?.name ?? 'object';
+  return typeof v;
+}
+
 /**
- * Parses kickstart text into a lossless tree. Never throws: every oddity is kept in the tree and
- * reported by `validateKickstart`.
+ * Parses kickstart text into a lossless tree. Never throws on text: every oddity is kept in the tree
+ * and reported by `validateKickstart`. Anything but a string (e.g. a Buffer read without an encoding)
+ * throws `KS_ERR_INVALID_INPUT` instead of being parsed as garbage; decode bytes with `decodeKickstart`.
  *
  * @example
  * const doc = parseKickstart('lang en_US\n%packages\n@core\n%end\n');
  * doc.nodes.map((n) => n.kind); // ['command', 'section']
  */
 export function parseKickstart(text: string): KickstartDocument {
+  if (typeof text !== 'string')
+    throw new KickstartError('KS_ERR_INVALID_INPUT', `expected a string, got ${typeName(text)}`);
   const lines = splitLines(text);
   const nodes: KsNode[] = [];
   let section: {

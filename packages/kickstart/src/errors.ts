@@ -14,6 +14,8 @@ export type KickstartErrorCode =
   | 'KS_ERR_UNKNOWN_NAME'
   /** Bytes given to `decodeKickstart` are not valid UTF-8 (pykickstart decodes strictly). */
   | 'KS_ERR_ENCODING'
+  /** `parseKickstart` was given something other than a string (bytes: `decodeKickstart` first). */
+  | 'KS_ERR_INVALID_INPUT'
   /** `loadKickstart`: the file does not exist. */
   | 'KS_ERR_NOT_FOUND'
   /** A file is larger than the configured limit. */

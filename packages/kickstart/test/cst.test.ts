@@ -47,6 +47,15 @@ describe('lossless round trip', () => {
   });
 });
 
+describe('bad input', () => {
+  it('throws KS_ERR_INVALID_INPUT for anything but a string (bytes need decodeKickstart first)', () => {
+    for (const bad of [new TextEncoder().encode('lang x\n'), 42, null, undefined])
+      expect(() => parseKickstart(bad as unknown as string), String(bad)).toThrow(
+        expect.objectContaining({ code: 'KS_ERR_INVALID_INPUT' }),
+      );
+  });
+});
+
 describe('line classification (pykickstart state machine)', () => {
   it('separates commands, comments, blanks and sections', () => {
     const doc = parseKickstart('# c\n\nlang en_US\n%packages\n@core\n%end\n');

@@ -7,7 +7,9 @@
  *
  * Environment: DHCP_BENCH_SECONDS (per step, default 5), DHCP_BENCH_RATES (comma list, default
  * 500,1000,2000,4000,8000,12000,16000), DHCP_BENCH_SERVERS (default pxekit,kea,dnsmasq),
- * DHCP_BENCH_DURABILITY (pxekit journal: fsync, the default, or none).
+ * DHCP_BENCH_DURABILITY (pxekit journal: fsync, the default, or none), DHCP_BENCH_ROUNDS (default 1: the
+ * servers are measured in turn, round after round, so a noisy spell hits all of them; the ratios are
+ * printed per round and as the median). Server 'pxekit-base' is pxekit as of DHCP_BENCH_BASE (see the .mjs).
  * On 2 shared vCPUs perfdhcp competes with the server for CPU: compare the ratios, not the figures.
  */
 import { writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ const RATES = (process.env['DHCP_BENCH_RATES'] ?? '500,1000,2000,4000,8000,12000
   .split(',')
   .map(Number);
 const SERVERS = (process.env['DHCP_BENCH_SERVERS'] ?? 'pxekit,kea,dnsmasq').split(',');
+const ROUNDS = Number(process.env['DHCP_BENCH_ROUNDS'] ?? 1);
 const LOAD_NET = '10.96';
 const MAX_LOSS = 0.025;
 /** pxekit journal durability: 'fsync' (default, what the ACK waits for) or 'none' (OS buffers only). */
@@ -45,9 +48,11 @@ function parsePerfdhcp(text: string): { achieved: number; loss: number } {
 }
 
 async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon> {
-  if (kind === 'pxekit') {
-    const agent = process.env['PXEKIT_DHCP_AGENT'];
-    if (agent === undefined) throw new Error('run through dhcp-server-perfdhcp.mjs');
+  if (kind === 'pxekit' || kind === 'pxekit-base') {
+    const agent = process.env[kind === 'pxekit' ? 'PXEKIT_DHCP_AGENT' : 'PXEKIT_DHCP_BASE_AGENT'];
+    if (agent === undefined) {
+      throw new Error('run through dhcp-server-perfdhcp.mjs (with DHCP_BENCH_BASE for pxekit-base)');
+    }
     const config = {
       subnets: [
         { id: 'lab', network: lab.cidr },
@@ -72,7 +77,7 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
           quiet: true,
         }),
       ],
-      { name: 'pxekit' },
+      { name: kind },
     );
     await d.waitForOutput(/"event":"listening"/, 20_000);
     return d;
@@ -187,20 +192,58 @@ function bestRate(steps: readonly Step[]): number {
   return Math.max(0, ...steps.filter((s) => s.loss <= MAX_LOSS).map((s) => s.achieved));
 }
 
+/** pxekit against every other server, and pxekit-base against the reference servers. */
+function ratioPairs(): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const a of ['pxekit', 'pxekit-base']) {
+    if (!SERVERS.includes(a)) continue;
+    for (const b of SERVERS) if (b !== a && !(a === 'pxekit-base' && b === 'pxekit')) pairs.push([a, b]);
+  }
+  return pairs;
+}
+
+function printRatios(results: Map<string, number>): void {
+  for (const [a, b] of ratioPairs()) {
+    const rb = results.get(b) ?? 0;
+    if (rb > 0) process.stdout.write(`  ${a} / ${b}: ${((results.get(a) ?? 0) / rb).toFixed(2)}\n`);
+  }
+}
+
 await ensureDebianPackages(['kea-admin', 'kea-dhcp4-server', 'dnsmasq-base']);
 const lab = await createLab({ name: 'dhcpbench', clients: 0 });
 try {
   await lab.addHost('load', { ip: lab.ip(5) });
   await lab.exec('load', 'ip', ['addr', 'add', `${LOAD_NET}.0.1/16`, 'dev', 'eth0']);
   await lab.exec('server', 'ip', ['route', 'add', `${LOAD_NET}.0.0/16`, 'via', lab.ip(5)]);
-  const results = new Map<string, number>();
-  for (const kind of SERVERS) results.set(kind, bestRate(await measure(lab, kind)));
-  process.stdout.write('\nDORA exchanges/s at <= 2.5 % lost (perfdhcp, same lab, same run)\n');
-  for (const [kind, rate] of results) process.stdout.write(`  ${kind.padEnd(8)} ${rate.toFixed(0)}\n`);
-  const ours = results.get('pxekit') ?? 0;
-  for (const [kind, rate] of results) {
-    if (kind !== 'pxekit' && rate > 0)
-      process.stdout.write(`  pxekit / ${kind}: ${(ours / rate).toFixed(2)}\n`);
+  const rounds: Map<string, number>[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const results = new Map<string, number>();
+    for (const kind of SERVERS) results.set(kind, bestRate(await measure(lab, kind)));
+    rounds.push(results);
+    process.stdout.write(`\nround ${round + 1}: DORA exchanges/s at <= 2.5 % lost (perfdhcp, same lab)\n`);
+    for (const [kind, rate] of results) process.stdout.write(`  ${kind.padEnd(12)} ${rate.toFixed(0)}\n`);
+    printRatios(results);
+  }
+  if (ROUNDS > 1) {
+    process.stdout.write('\nmedian over rounds\n');
+    const median = new Map<string, number>();
+    for (const kind of SERVERS) {
+      const v = rounds.map((r) => r.get(kind) ?? 0).sort((a, b) => a - b);
+      median.set(kind, v[(v.length - 1) >> 1]!);
+      process.stdout.write(`  ${kind.padEnd(12)} ${median.get(kind)!.toFixed(0)}  (${v.join(', ')})\n`);
+    }
+    process.stdout.write('median of per-round ratios\n');
+    for (const [a, b] of ratioPairs()) {
+      const v = rounds
+        .map((r) => ((r.get(b) ?? 0) > 0 ? (r.get(a) ?? 0) / r.get(b)! : Number.NaN))
+        .filter((x) => !Number.isNaN(x))
+        .sort((x, y) => x - y);
+      if (v.length > 0) {
+        process.stdout.write(
+          `  ${a} / ${b}: ${v[(v.length - 1) >> 1]!.toFixed(2)}  (${v.map((x) => x.toFixed(2)).join(', ')})\n`,
+        );
+      }
+    }
   }
 } finally {
   await lab.close();

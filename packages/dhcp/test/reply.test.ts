@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   DHCP_ERROR_CODES,
   DhcpError,
+  type DhcpOption,
   createDhcpMessage,
   createDhcpReply,
   decodeDhcpMessage,
@@ -201,5 +202,46 @@ describe('spilling long options (RFC 3396 across options, file and sname)', () =
       52, 53, 56,
     ]);
     expect(getOption(back, 'rootPath')).toBe('r'.repeat(120));
+  });
+});
+
+describe('orderReplyOptions (allocation-free) agrees with the Map + sort formulation it replaced', () => {
+  function reference(
+    options: readonly DhcpOption[],
+    prl: Uint8Array | undefined,
+    mandatory: readonly number[],
+  ) {
+    const rank = new Map<number, number>();
+    mandatory.forEach((c, i) => {
+      if (!rank.has(c)) rank.set(c, i);
+    });
+    if (prl !== undefined)
+      for (let i = 0; i < prl.length; i++) if (!rank.has(prl[i]!)) rank.set(prl[i]!, 1000 + i);
+    const keyed = options
+      .filter((o) => o.code !== 52)
+      .map((o, i) => ({ o, key: o.code === 82 ? 1_000_000 : (rank.get(o.code) ?? 10_000 + i) }));
+    keyed.sort((a, b) => a.key - b.key);
+    return keyed.map((k) => k.o);
+  }
+  it('on random option lists, PRLs (with repeats) and mandatory lists', () => {
+    const code = fc.integer({ min: 1, max: 90 });
+    fc.assert(
+      fc.property(
+        fc.array(code, { maxLength: 20 }),
+        fc.option(fc.array(code, { maxLength: 30 }), { nil: undefined }),
+        fc.array(code, { maxLength: 4 }),
+        (codes, prl, mandatory) => {
+          const options = codes.map((c, i) => ({ code: c, data: Uint8Array.of(i) }));
+          const request = createDhcpMessage({
+            options: prl === undefined ? [] : [{ code: 55, data: Uint8Array.from(prl) }],
+          });
+          const got = orderReplyOptions(options, request, mandatory);
+          const want = reference(options, prl === undefined ? undefined : Uint8Array.from(prl), mandatory);
+          expect(got).toEqual(want);
+          expect(got.every((o, i) => o === want[i])).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -133,21 +133,39 @@ export function orderReplyOptions(
   mandatory: readonly number[] = DEFAULT_MANDATORY,
 ): DhcpOption[] {
   const prl = request === undefined ? undefined : getOptionData(request, 55);
-  const rank = new Map<number, number>();
-  mandatory.forEach((c, i) => {
-    if (!rank.has(c)) rank.set(c, i);
-  });
-  if (prl !== undefined) {
-    for (let i = 0; i < prl.length; i++) if (!rank.has(prl[i]!)) rank.set(prl[i]!, 1000 + i);
+  // Called for every reply: plain scans of the (short) mandatory list and PRL and a stable insertion sort,
+  // no Map, closures or intermediate arrays.
+  const out: DhcpOption[] = [];
+  const keys: number[] = [];
+  let i = 0;
+  for (const o of options) {
+    if (o.code === OVERLOAD) continue;
+    const key = o.code === RELAY_AGENT_INFORMATION ? 1_000_000 : rankOf(o.code, mandatory, prl, 10_000 + i);
+    i++;
+    let j = out.length;
+    out.push(o);
+    keys.push(key);
+    while (j > 0 && keys[j - 1]! > key) {
+      out[j] = out[j - 1]!;
+      keys[j] = keys[j - 1]!;
+      j--;
+    }
+    out[j] = o;
+    keys[j] = key;
   }
-  const keyed = options
-    .filter((o) => o.code !== OVERLOAD)
-    .map((o, i) => ({
-      o,
-      key: o.code === RELAY_AGENT_INFORMATION ? 1_000_000 : (rank.get(o.code) ?? 10_000 + i),
-    }));
-  keyed.sort((a, b) => a.key - b.key);
-  return keyed.map((k) => k.o);
+  return out;
+}
+
+/** The first position of `code` in `mandatory`, else 1000 + its first position in `prl`, else `otherwise`. */
+function rankOf(
+  code: number,
+  mandatory: readonly number[],
+  prl: Uint8Array | undefined,
+  otherwise: number,
+): number {
+  for (let k = 0; k < mandatory.length; k++) if (mandatory[k] === code) return k;
+  if (prl !== undefined) for (let k = 0; k < prl.length; k++) if (prl[k] === code) return 1000 + k;
+  return otherwise;
 }
 
 /**
@@ -161,6 +179,20 @@ export function encodeDhcpReply(reply: DhcpMessage, opts: ReplyEncodeOptions = {
   const mandatory = opts.mandatory ?? DEFAULT_MANDATORY;
   const limit = replySizeLimit(opts.request, opts.maxMessageSize);
   const ordered = orderReplyOptions(reply.options, opts.request, mandatory);
+  const encodeOptions = {
+    maxMessageSize: limit,
+    minLength: opts.minLength ?? BOOTP_MIN_LENGTH,
+    canonical: true,
+  };
+  // The common case fits at the first attempt; the drop order is only worked out when it does not.
+  let first: DhcpError;
+  try {
+    const bytes = encodeDhcpMessage({ ...reply, options: ordered }, encodeOptions);
+    return { bytes, omitted: [], order: codesOf(ordered) };
+  } catch (e) {
+    if (!(e instanceof DhcpError) || e.code !== DHCP_ERROR_CODES.TOO_LARGE) throw e;
+    first = e;
+  }
   const prl = opts.request === undefined ? undefined : getOptionData(opts.request, 55);
   const requested = new Set(prl === undefined ? [] : Array.from(prl));
   const keep = new Set([...mandatory, RELAY_AGENT_INFORMATION]);
@@ -169,24 +201,31 @@ export function encodeDhcpReply(reply: DhcpMessage, opts: ReplyEncodeOptions = {
     ...ordered.filter((o) => !keep.has(o.code) && !requested.has(o.code)).reverse(),
     ...ordered.filter((o) => !keep.has(o.code) && requested.has(o.code)).reverse(),
   ];
+  if (dropOrder.length === 0) throw first;
   const omitted: number[] = [];
   let current = ordered;
-  const { layout: _layout, ...base } = reply;
-  for (let attempt = 0; attempt <= dropOrder.length; attempt++) {
+  for (let attempt = 0; attempt < dropOrder.length; attempt++) {
+    const drop = dropOrder[attempt]!;
+    omitted.push(drop.code);
+    current = current.filter((o) => o !== drop);
     try {
-      const bytes = encodeDhcpMessage(
-        { ...base, options: current },
-        { maxMessageSize: limit, minLength: opts.minLength ?? BOOTP_MIN_LENGTH, canonical: true },
-      );
-      return { bytes, omitted, order: current.map((o) => o.code) };
+      const bytes = encodeDhcpMessage({ ...reply, options: current }, encodeOptions);
+      return { bytes, omitted, order: codesOf(current) };
     } catch (e) {
-      if (!(e instanceof DhcpError) || e.code !== DHCP_ERROR_CODES.TOO_LARGE || attempt === dropOrder.length)
+      if (
+        !(e instanceof DhcpError) ||
+        e.code !== DHCP_ERROR_CODES.TOO_LARGE ||
+        attempt === dropOrder.length - 1
+      )
         throw e;
-      const drop = dropOrder[attempt]!;
-      omitted.push(drop.code);
-      current = current.filter((o) => o !== drop);
     }
   }
   /* c8 ignore next */
   throw new DhcpError(DHCP_ERROR_CODES.TOO_LARGE, 'reply does not fit');
+}
+
+function codesOf(options: readonly DhcpOption[]): number[] {
+  const codes: number[] = new Array(options.length);
+  for (let i = 0; i < options.length; i++) codes[i] = options[i]!.code;
+  return codes;
 }

@@ -93,8 +93,14 @@ function ensureEol(t: string[], style: WriteStyle): void {
 }
 
 function isGlobalLine(doc: ConfigDocument, i: number, spans: Map<string, Span>): boolean {
+  const l = doc.lines[i];
+  if (l?.kind !== 'directive') return false;
+  // Only APPEND-like directives (scope `both`/`label`) belong to the label they follow; TIMEOUT,
+  // DEFAULT, UI… set the global value wherever they are, so a later one inside a label still wins.
+  const scope = l.keyword === undefined ? undefined : DIRECTIVES.get(l.keyword)?.scope;
+  if (scope !== 'both' && scope !== 'label') return true;
   for (const s of spans.values()) if (i > s.start && i < s.end) return false;
-  return doc.lines[i]?.kind === 'directive';
+  return true;
 }
 
 /**

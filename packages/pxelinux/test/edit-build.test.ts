@@ -59,6 +59,20 @@ describe('editor', () => {
     expect(format(d)).toContain('timeout 50\r\n');
     expect(format(setGlobal(d, 'timeout', null))).not.toContain('timeout');
   });
+  it('edits a global-only directive even where it sits after a LABEL (it is still global there)', () => {
+    // SYSLINUX has no label scope for TIMEOUT or DEFAULT: the TIMEOUT 2 below is the one that wins.
+    const t = 'TIMEOUT 1\nDEFAULT a\nLABEL a\n  KERNEL k\n  APPEND x\nTIMEOUT 2\nDEFAULT a\nLABEL b\n';
+    const set = setGlobal(setGlobal(parse(t), 'timeout', '5'), 'default', 'b');
+    expect(format(set)).toBe(
+      'TIMEOUT 1\nDEFAULT a\nLABEL a\n  KERNEL k\n  APPEND x\nTIMEOUT 5\nDEFAULT b\nLABEL b\n',
+    );
+    expect(buildModel(set).globals).toMatchObject({ timeout: 5, default: 'b' });
+    const removed = setGlobal(parse(t), 'timeout', null);
+    expect(format(removed)).not.toMatch(/TIMEOUT/);
+    // APPEND inside a label belongs to the label: the global one is added before the first label.
+    expect(format(setGlobal(parse(t), 'append', 'g'))).toContain('DEFAULT a\nAPPEND g\nLABEL a\n');
+  });
+
   it('treats the kernel family as one slot', () => {
     const d = setLabelDirective(parse(BASE), 'local', 'kernel', 'chain.c32 hd0');
     expect(format(d)).toContain('\t\tkernel chain.c32 hd0\r\nmenu end');

@@ -41,6 +41,16 @@ describe('lease journal format', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });
 
+  it('every line carries the CRC-32 of its JSON as UTF-8 (ASCII summed without encoding, others encoded)', () => {
+    fc.assert(
+      fc.property(arbLease, (l) => {
+        const line = encodeJournalRecord({ t: 'put', l });
+        const json = line.slice(9, -1);
+        expect(Number.parseInt(line.slice(0, 8), 16)).toBe(crc32(new TextEncoder().encode(json)));
+      }),
+    );
+  });
+
   it('round-trips any lease record, unicode host names included', () => {
     fc.assert(
       fc.property(fc.array(arbLease, { maxLength: 8 }), (leases) => {

@@ -47,10 +47,24 @@ export function crc32(bytes: Uint8Array): number {
 
 const utf8 = new TextEncoder();
 
+/**
+ * CRC-32 of the UTF-8 encoding of `text`. An ASCII string (every record the server writes, unless a host
+ * name or client id has other characters) is its own UTF-8, so it is summed without encoding it first.
+ */
+function crc32OfText(text: string): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch > 0x7f) return crc32(utf8.encode(text));
+    c = CRC_TABLE[(c ^ ch) & 0xff]! ^ (c >>> 8);
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 /** One journal line, newline included. */
 export function encodeJournalRecord(record: JournalRecord): string {
   const json = JSON.stringify(record);
-  return `${crc32(utf8.encode(json)).toString(16).padStart(8, '0')} ${json}\n`;
+  return `${crc32OfText(json).toString(16).padStart(8, '0')} ${json}\n`;
 }
 
 /** The header line every journal and snapshot starts with. */

@@ -313,6 +313,8 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
       return;
     }
     this.stats.replies++;
+    // Built only when someone listens: most servers under load have no per-reply listener.
+    if (!DHCP_CHANNELS.reply.hasSubscribers && this.listenerCount(result.kind) === 0) return;
     const event: ReplyEvent = {
       kind: result.kind,
       mac,

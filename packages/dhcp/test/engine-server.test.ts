@@ -429,6 +429,29 @@ describe('RFC 2131 §4.2 client identity and subnet selection', () => {
     });
   });
 
+  it('selection order and fall-backs: a foreign 82.5 drops, ciaddr picks, a foreign ciaddr falls back to the interface', () => {
+    const engine = new DhcpServerEngine(config);
+    const foreignLink = engine.handle(
+      request(MT.DISCOVER, {
+        giaddr: '10.50.0.1',
+        options: [{ code: 82, data: Uint8Array.of(5, 4, 172, 16, 0, 0) }],
+      }),
+      context(T0),
+    );
+    expect(foreignLink).toMatchObject({
+      type: 'drop',
+      reason: 'no-subnet',
+      detail: 'relay link selection (82.5) 172.16.0.0 is in no subnet',
+    });
+    const inform = (ciaddr: string) => engine.handle(request(MT.INFORM, { ciaddr }), context(T0));
+    const known = inform('10.60.0.5');
+    expect(known.trace).toContain('subnet third by ciaddr');
+    const foreign = inform('172.16.0.5');
+    expect(foreign.trace).toContain('subnet lab by interface eth0');
+    const byGiaddr = engine.handle(request(MT.DISCOVER, { giaddr: '10.50.0.1' }), context(T0));
+    expect(byGiaddr.trace).toContain('subnet relayed by giaddr');
+  });
+
   it('uses the relay’s server identifier override 82.11 (RFC 5107) as option 54', () => {
     const engine = new DhcpServerEngine(config);
     const r = reply(

@@ -188,9 +188,8 @@ export const validateRequest: Handler = {
     if (t !== MT.DISCOVER && t !== MT.REQUEST && t !== MT.DECLINE && t !== MT.RELEASE && t !== MT.INFORM) {
       return drop('unsupported-message-type', `message type ${t}`);
     }
-    for (const code of [50, 54]) {
-      if (optAddress(r, code) === 'bad') return drop('bad-option', `option ${code} is not 4 bytes`);
-    }
+    if (optAddress(r, 50) === 'bad') return drop('bad-option', 'option 50 is not 4 bytes');
+    if (optAddress(r, 54) === 'bad') return drop('bad-option', 'option 54 is not 4 bytes');
     const id = getOptionData(r, 61);
     if (id !== undefined && id.length < 2)
       return drop('bad-option', 'option 61 shorter than 2 bytes (RFC 2132 §9.14)');
@@ -234,33 +233,18 @@ export const selectSubnet: Handler = {
   handle(x) {
     const r = x.request;
     const subnets = x.config.subnets;
+    // In order of precedence, without building a candidate list per request.
     const link = relaySubOption(r, 5);
-    const candidates: [string, number | undefined][] = [
-      [
-        'relay link selection (82.5)',
-        link !== undefined && link.length === 4 ? readAddress(link) : undefined,
-      ],
-      [
-        'subnet selection (118)',
-        (() => {
-          const v = optAddress(r, 118);
-          return v === 'bad' ? undefined : v;
-        })(),
-      ],
-      ['giaddr', r.giaddr === ZERO ? undefined : tryParseIpv4(r.giaddr)],
-      ['ciaddr', r.ciaddr === ZERO ? undefined : tryParseIpv4(r.ciaddr)],
-    ];
-    for (const [why, address] of candidates) {
-      if (address === undefined) continue;
-      const s = subnets.find((sub) => cidrContains(sub.cidr, address));
-      if (s === undefined) {
-        if (why === 'ciaddr') continue; // a client renewing from a foreign address: try the interface
-        return drop('no-subnet', `${why} ${numberToIpv4(address)} is in no subnet`);
-      }
-      x.subnet = s;
-      x.trace.push(`subnet ${s.id} by ${why}`);
-      return undefined;
-    }
+    const byLink = link !== undefined && link.length === 4 ? readAddress(link) : undefined;
+    const v118 = optAddress(r, 118);
+    const by118 = v118 === 'bad' ? undefined : v118;
+    const byGiaddr = r.giaddr === ZERO ? undefined : tryParseIpv4(r.giaddr);
+    let out = subnetByAddress(x, 'relay link selection (82.5)', byLink);
+    if (out === undefined) out = subnetByAddress(x, 'subnet selection (118)', by118);
+    if (out === undefined) out = subnetByAddress(x, 'giaddr', byGiaddr);
+    if (out === undefined)
+      out = subnetByAddress(x, 'ciaddr', r.ciaddr === ZERO ? undefined : tryParseIpv4(r.ciaddr));
+    if (out !== undefined) return out === 'chosen' ? undefined : out;
     const itf = x.context.interface;
     if (itf !== undefined) {
       const a = tryParseIpv4(itf.address);
@@ -280,6 +264,29 @@ export const selectSubnet: Handler = {
     return drop('no-subnet', itf === undefined ? 'link unknown' : `interface ${itf.name} has no subnet`);
   },
 };
+
+/**
+ * One step of subnet selection: `undefined` when `address` is not given (or, for ciaddr, in no subnet:
+ * try the interface), 'chosen' when it picked `x.subnet`, a drop when the address is in no subnet.
+ */
+function subnetByAddress(x: Exchange, why: string, address: number | undefined): HandlerOutcome | 'chosen' {
+  if (address === undefined) return undefined;
+  const subnets = x.config.subnets;
+  let s: Subnet | undefined;
+  for (let i = 0; i < subnets.length; i++) {
+    if (cidrContains(subnets[i]!.cidr, address)) {
+      s = subnets[i]!;
+      break;
+    }
+  }
+  if (s === undefined) {
+    if (why === 'ciaddr') return undefined; // a client renewing from a foreign address: try the interface
+    return drop('no-subnet', `${why} ${numberToIpv4(address)} is in no subnet`);
+  }
+  x.subnet = s;
+  x.trace.push(`subnet ${s.id} by ${why}`);
+  return 'chosen';
+}
 
 function readAddress(b: Uint8Array): number {
   return ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;

@@ -72,8 +72,11 @@ export function validUuid(uuid: string): string | undefined {
 
 /** `BOOTIF=01-88-99-aa-bb-cc-dd` value part: ARP type then the address bytes, lower-case hex. */
 export function bootifName(mac: string, arpType = 1): string {
+  // One byte (DHCP htype); masking a larger value would name another client's file.
+  if (!Number.isInteger(arpType) || arpType < 0 || arpType > 0xff)
+    bad(`not an ARP hardware type: ${arpType}`);
   const hex = (n: number) => n.toString(16).padStart(2, '0');
-  return [hex(arpType & 0xff), ...macBytes(mac).map(hex)].join('-');
+  return [hex(arpType), ...macBytes(mac).map(hex)].join('-');
 }
 
 /**

@@ -60,6 +60,14 @@ describe('configFileCandidates (pxe_open_config)', () => {
     expect(() => configFileCandidates({ mac: 'zz' })).toThrow(
       expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_FACTS' }),
     );
+    // The ARP hardware type is one byte (DHCP htype): 0x10f was written as 0f, -1 as ff, NaN as 00.
+    for (const arpType of [0x10f, -1, Number.NaN, 1.5])
+      expect(() => configFileCandidates({ mac: '88:99:aa:bb:cc:dd', arpType }), String(arpType)).toThrow(
+        expect.objectContaining({ code: 'PXELINUX_ERR_INVALID_FACTS' }),
+      );
+    expect(configFileCandidates({ mac: '88:99:aa:bb:cc:dd', arpType: 6 })[0]).toBe(
+      'pxelinux.cfg/06-88-99-aa-bb-cc-dd',
+    );
   });
 });
 

@@ -181,7 +181,7 @@ export function packageLine(item: PackageItem): string {
 export function buildKickstart(input: KickstartInput): string {
   const eol = input.eol ?? '\n';
   const out: string[] = [];
-  if (input.version !== undefined) out.push(`#version=${input.version}`);
+  if (input.version !== undefined) out.push(`#version=${word(input.version, 'version')}`);
   for (const c of input.commands ?? []) out.push(formatCommand(c));
   if (input.packages) {
     out.push(formatSectionHeader('%packages', input.packages.options));
@@ -198,7 +198,7 @@ export function buildKickstart(input: KickstartInput): string {
     out.push(formatSectionHeader(s.type, opts));
     const body = s.body.endsWith('\n') ? s.body.slice(0, -1) : s.body;
     if (body !== '') {
-      for (const line of body.split('\n')) {
+      for (let line of body.split('\n')) {
         if (closesSection(line))
           throw new KickstartError('KS_ERR_UNREPRESENTABLE', `script line "${line}" would end the section`);
         if (hasLineBreak(line.replace(/\r$/, '')))
@@ -206,6 +206,8 @@ export function buildKickstart(input: KickstartInput): string {
             'KS_ERR_UNREPRESENTABLE',
             'script body contains a line break other than \\n',
           );
+        // With CRLF terminators the CR of a CRLF body line comes from `eol`: keeping it would double it.
+        if (eol === '\r\n' && line.endsWith('\r')) line = line.slice(0, -1);
         out.push(line);
       }
     }

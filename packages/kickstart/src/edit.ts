@@ -275,7 +275,10 @@ export function addScript(
   const sec = check.nodes[0];
   if (check.nodes.length !== 1 || sec?.kind !== 'section' || sec.end?.line !== lines.length + 1)
     throw new KickstartError('KS_ERR_UNREPRESENTABLE', `script body would not stay inside ${type}`);
-  const buf = new LineBuffer(doc, detectEol(doc));
-  buf.insert(doc.lines.length, [header, ...lines, '%end']);
+  const eol = detectEol(doc);
+  const buf = new LineBuffer(doc, eol);
+  // In a CRLF file the CR of a CRLF body line comes from the terminator: keeping it would double it.
+  const written = eol === '\r\n' ? lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)) : lines;
+  buf.insert(doc.lines.length, [header, ...written, '%end']);
   return buf.done();
 }

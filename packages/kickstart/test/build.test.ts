@@ -114,6 +114,10 @@ describe('formatCommand quoting', () => {
     expect(err(() => buildKickstart({ packages: { items: [{ kind: 'package', name: 'a#b' }] } }))).toBe(
       'KS_ERR_UNREPRESENTABLE',
     );
+    // A line break in the version comment would start a command of its own.
+    expect(err(() => buildKickstart({ version: 'RHEL9\nrootpw --plaintext x' }))).toBe(
+      'KS_ERR_UNREPRESENTABLE',
+    );
     // Items that would not read back as themselves: a section-closing line, another kind.
     for (const item of [
       { kind: 'package', name: '%end' },
@@ -133,6 +137,15 @@ describe('formatCommand quoting', () => {
 });
 
 describe('builder', () => {
+  it('gives a CRLF script body back unchanged whatever the line terminator', () => {
+    for (const eol of ['\n', '\r\n'] as const) {
+      const text = buildKickstart({ eol, scripts: [{ type: '%post', body: 'echo a\r\necho b\r\n' }] });
+      expect(interpretKickstart(parseKickstart(text)).scripts[0]?.body, JSON.stringify(eol)).toBe(
+        'echo a\r\necho b\r\n',
+      );
+    }
+  });
+
   it('writes a complete kickstart that validates cleanly', () => {
     const text = buildKickstart({
       version: 'RHEL9',

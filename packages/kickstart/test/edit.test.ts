@@ -108,6 +108,9 @@ describe('editing API', () => {
     const doc = addScript(parseKickstart('lang x\n'), '%post', 'echo hi\n', { '--nochroot': true });
     expect(text(doc)).toBe('lang x\n%post --nochroot\necho hi\n%end\n');
     expect(() => addScript(parseKickstart(''), '%post', 'a\n%end\nb')).toThrow(KickstartError);
+    // A CRLF body in a CRLF file: no doubled CR (which would add an empty line to the script).
+    const crlf = addScript(parseKickstart('lang x\r\n'), '%post', 'echo a\r\n');
+    expect(text(crlf)).toBe('lang x\r\n%post\r\necho a\r\n%end\r\n');
   });
 });
 

@@ -43,6 +43,31 @@ describe('assertCodecLaws', () => {
   });
 });
 
+describe('assertCodecLaws (the other two laws)', () => {
+  it('catches an encoder that is not stable (same value, different bytes)', () => {
+    let calls = 0;
+    const unstable: Codec<number> = {
+      decode: (b) => ((b[0] ?? 0) << 8) | (b[1] ?? 0),
+      encode: (v) => Uint8Array.of(v >> 8, v & 0xff, calls++ & 1),
+      encodingLength: () => 3,
+    };
+    expect(() => assertCodecLaws(unstable, fc.integer({ min: 0, max: 0xffff }))).toThrow(/stable re-encode/);
+  });
+
+  it('catches encodeInto writing before its offset', () => {
+    const early: Codec<number> = {
+      ...u16,
+      encodeInto: (v, t, o) => {
+        t[o - 1] = 0;
+        t[o] = v >> 8;
+        t[o + 1] = v & 0xff;
+        return 2;
+      },
+    };
+    expect(() => assertCodecLaws(early, fc.integer({ min: 0, max: 0xffff }))).toThrow(/before offset/);
+  });
+});
+
 describe('FakeClock', () => {
   it('only moves forward', () => {
     const c = new FakeClock(10);

@@ -125,6 +125,36 @@ describe('allocateAddress', () => {
     });
   });
 
+  it('lets the same machine take its MAC reservation over under a new client identifier', () => {
+    // Firmware (option 61 = a UUID-based id) gets the reserved address; then the installed system on the same
+    // NIC asks with another identifier (or none). Both match the MAC reservation: the newer identity wins.
+    const table = new LeaseTable();
+    const firmware = { key: 'id:00aabbcc', mac: mac(1), clientId: '00aabbcc' };
+    const os = { key: 'id:ff0102', mac: mac(1), clientId: 'ff0102' };
+    const reserved = ipv4ToNumber('10.2.0.5');
+    expect(bindLease(table, subnet, firmware, reserved, 60, 0).ok).toBe(true);
+    expect(
+      allocateAddress(subnet, table, { clientKey: os.key, mac: os.mac, clientId: os.clientId }, 1),
+    ).toEqual({
+      ok: true,
+      address: reserved,
+      source: 'reservation',
+    });
+    const bound = bindLease(table, subnet, os, reserved, 60, 1);
+    expect(bound.ok && bound.lease.clientKey).toBe(os.key);
+    expect(table.at(reserved)?.clientKey).toBe(os.key);
+    // A stranger still cannot take it, and a machine that declined it keeps the quarantine.
+    expect(bindLease(table, subnet, client(2), reserved, undefined, 2)).toEqual({
+      ok: false,
+      reason: 'reserved-elsewhere',
+    });
+    table.put({ ...table.at(reserved)!, state: 'declined', expires: 10_000 });
+    expect(allocateAddress(subnet, table, { clientKey: firmware.key, mac: firmware.mac }, 3)).toEqual({
+      ok: false,
+      reason: 'reserved-elsewhere',
+    });
+  });
+
   it('enforces maxLeases per subnet, counting offers and bindings', () => {
     const small = compileSubnet({ network: '10.3.0.0/24', pools: ['10.3.0.10-10.3.0.50'], maxLeases: 2 });
     const table = new LeaseTable();

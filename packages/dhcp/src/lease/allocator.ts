@@ -7,7 +7,7 @@
  * and the first pass skips addresses that still carry another client's expired or released lease so those
  * clients get theirs back. Only a pool with no never-used address left hands out such addresses.
  */
-import { findReservation, inPool, type Subnet } from './subnet.js';
+import { findReservation, inPool, type Reservation, type Subnet } from './subnet.js';
 import type { LeaseTable } from './table.js';
 import type { Lease } from './types.js';
 import { ipv4ToNumber } from './ipv4.js';
@@ -51,6 +51,14 @@ function holdsAt(lease: Lease, now: number): boolean {
   );
 }
 
+/**
+ * Whether `lease` is held by a client that the same reservation matches (the same machine under another
+ * client identity) and is not a decline, which always keeps its quarantine.
+ */
+export function ownsReservation(subnet: Subnet, lease: Lease, reservation: Reservation): boolean {
+  return lease.state !== 'declined' && findReservation(subnet, lease.mac, lease.clientId) === reservation;
+}
+
 /** Which of the client's addresses the allocator chose, and why (for the reason trace). */
 export type AllocationSource = 'reservation' | 'current' | 'previous' | 'requested' | 'pool';
 
@@ -82,7 +90,15 @@ export function allocateAddress(
     const address = ipv4ToNumber(reservation.address);
     const lease = table.at(address);
     // A reserved address still held by someone else (an old dynamic lease, or a decline) is not handed out.
-    if (lease !== undefined && lease.clientKey !== req.clientKey && holdsAt(lease, now)) {
+    // The exception is the reservation's own machine under another identity: a MAC reservation matches
+    // the firmware (option 61 with a UUID, say) and later the installed system (another 61, or none); the
+    // newer identity takes the address over.
+    if (
+      lease !== undefined &&
+      lease.clientKey !== req.clientKey &&
+      holdsAt(lease, now) &&
+      !ownsReservation(subnet, lease, reservation)
+    ) {
       return { ok: false, reason: 'reserved-elsewhere' };
     }
     return { ok: true, address, source: 'reservation' };

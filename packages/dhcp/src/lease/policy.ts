@@ -8,7 +8,7 @@
  * the invariants: one client per address, one holding address per client per subnet, quarantine after a
  * decline, expiry frees.
  */
-import { allocateAddress, type AllocationSource, isAvailableFor } from './allocator.js';
+import { allocateAddress, type AllocationSource, isAvailableFor, ownsReservation } from './allocator.js';
 import { ipv4ToNumber, numberToIpv4 } from './ipv4.js';
 import { findReservation, inPool, type Subnet } from './subnet.js';
 import type { LeaseTable } from './table.js';
@@ -148,7 +148,11 @@ export function bindLease(
   const existing = table.at(address);
   if (existing !== undefined && existing.expires > now) {
     if (existing.state === 'declined') return { ok: false, reason: 'declined' };
-    if (existing.clientKey !== client.key && (existing.state === 'bound' || existing.state === 'offered')) {
+    if (
+      existing.clientKey !== client.key &&
+      (existing.state === 'bound' || existing.state === 'offered') &&
+      !(reservation !== undefined && ownsReservation(subnet, existing, reservation))
+    ) {
       return { ok: false, reason: 'in-use' };
     }
   }
@@ -158,7 +162,11 @@ export function bindLease(
   const mine = table.ofClient(subnet.id, client.key);
   const alreadyHolding =
     mine !== undefined && (mine.state === 'bound' || mine.state === 'offered') && mine.expires > now;
-  const replacesOwn = existing !== undefined && existing.clientKey === client.key && existing.expires > now;
+  const replacesOwn =
+    existing !== undefined &&
+    existing.expires > now &&
+    (existing.clientKey === client.key ||
+      (reservation !== undefined && ownsReservation(subnet, existing, reservation)));
   if (!alreadyHolding && !replacesOwn && table.holdingCount(subnet.id) >= subnet.maxLeases) {
     return { ok: false, reason: 'lease-limit' };
   }

@@ -2,7 +2,10 @@
 // Same workload as dhcp-codec.bench.ts, measured in CPU time (process.cpuUsage) rather than wall time,
 // median of 5 runs: on a machine shared with other jobs this is the steadier "per core" figure.
 //   pnpm --filter @pxekit/dhcp build && node benchmarks/dhcp-codec-rate.mjs
+// DHCP_BENCH_BASE_DIST=<a dist/ directory of an older build> adds that build's rates, measured in the same
+// run (interleaved with ours), and the ratio current / base.
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import {
   PXE_SUBOPTIONS,
   createDhcpMessage,
@@ -12,6 +15,9 @@ import {
   option,
   subOption,
 } from '@pxekit/dhcp';
+
+const baseDist = process.env.DHCP_BENCH_BASE_DIST;
+const base = baseDist === undefined ? undefined : await import(pathToFileURL(`${baseDist}/index.js`).href);
 
 const require = createRequire(import.meta.url);
 const peer = require('dhcp/lib/protocol.js');
@@ -102,6 +108,17 @@ for (const [name, msg] of [
     encode: rate(() => (sink += encodeDhcpMessage(msg).length), 200_000),
     'round trip': rate(() => (sink += encodeDhcpMessage(decodeDhcpMessage(bytes)).length), 200_000),
   };
+  const before =
+    base === undefined
+      ? undefined
+      : {
+          decode: rate(() => (sink += base.decodeDhcpMessage(bytes).options.length), 200_000),
+          encode: rate(() => (sink += base.encodeDhcpMessage(msg).length), 200_000),
+          'round trip': rate(
+            () => (sink += base.encodeDhcpMessage(base.decodeDhcpMessage(bytes)).length),
+            200_000,
+          ),
+        };
   const theirs = {
     decode: rate(() => (sink += peer.parse(buffer).op), 100_000),
     encode: rate(() => (sink += peer.format(parsed)._w), 100_000),
@@ -112,6 +129,12 @@ for (const [name, msg] of [
       message: name,
       op,
       '@pxekit/dhcp ops/s': Math.round(ours[op]),
+      ...(before === undefined
+        ? {}
+        : {
+            'base ops/s': Math.round(before[op]),
+            'current / base': `${(ours[op] / before[op]).toFixed(2)}x`,
+          }),
       'npm dhcp ops/s': Math.round(theirs[op]),
       ratio: `${(ours[op] / theirs[op]).toFixed(2)}x`,
     });

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJournal } from '../src/lease/journal.js';
-import { createDhcpServer, type DhcpServer, type DropEvent, type ReplyEvent } from '../src/node/server.js';
+import {
+  createDhcpServer,
+  DEFAULT_RECEIVE_BUFFER_SIZE,
+  type DhcpServer,
+  type DropEvent,
+  type ReplyEvent,
+} from '../src/node/server.js';
 import {
   createDhcpMessage,
   decodeDhcpMessage,
@@ -141,6 +147,26 @@ describe('createDhcpServer on loopback', () => {
     ac.abort();
     await server.close();
     expect(server.stats.received).toBe(1);
+  });
+
+  it('asks for a 4 MiB receive buffer by default (SO_RCVBUFFORCE on device sockets), 0 keeps the system default', async () => {
+    const big = await start();
+    const granted = big.interfaces[0]!.receiveBufferSize;
+    if (process.getuid?.() === 0) expect(granted).toBeGreaterThanOrEqual(DEFAULT_RECEIVE_BUFFER_SIZE);
+    else expect(granted).toBeGreaterThan(0);
+    await big.close();
+    const plain = await start({ receiveBufferSize: 0, leaseFile: join(dir, 'plain.journal') });
+    expect(plain.interfaces[0]!.receiveBufferSize).toBeLessThan(granted);
+    const offer = await exchange(plain, MT.DISCOVER);
+    expect(getOption(offer, 'messageType')).toBe(MT.OFFER);
+    const any = await start({
+      bind: 'any',
+      address: '127.0.0.1',
+      receiveBufferSize: 1 << 20,
+      leaseFile: join(dir, 'any.journal'),
+    });
+    expect(any.interfaces[0]!.receiveBufferSize).toBeGreaterThan(0);
+    await expect(start({ receiveBufferSize: -1 })).rejects.toThrow(/receiveBufferSize/);
   });
 
   it('refuses an interface without IPv4 and a config with two engines', async () => {

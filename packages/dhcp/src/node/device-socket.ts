@@ -9,8 +9,17 @@
  * there is no moment in which the socket sees another interface's traffic. See docs/decisions.md, Server.
  */
 
-/** Opens a UDP socket bound to `device` and `address:port`; returns the file descriptor. */
-export type OpenDeviceSocket = (device: string, port: number, address?: string) => number;
+/**
+ * Opens a UDP socket bound to `device` and `address:port`; returns the file descriptor. A positive
+ * `receiveBufferSize` is set with SO_RCVBUFFORCE (not capped by `net.core.rmem_max`; needs CAP_NET_ADMIN,
+ * which a server binding port 67 has), else SO_RCVBUF (capped); neither failing is fatal.
+ */
+export type OpenDeviceSocket = (
+  device: string,
+  port: number,
+  address?: string,
+  receiveBufferSize?: number,
+) => number;
 
 const AF_INET = 2;
 const SOCK_DGRAM = 2;
@@ -20,6 +29,8 @@ const SOL_SOCKET = 1;
 const SO_REUSEADDR = 2;
 const SO_BROADCAST = 6;
 const SO_BINDTODEVICE = 25;
+const SO_RCVBUF = 8;
+const SO_RCVBUFFORCE = 33;
 
 /** An error from the device-socket mechanism, with the C errno when there is one. */
 export class DeviceSocketError extends Error {
@@ -69,7 +80,7 @@ async function load(): Promise<OpenDeviceSocket> {
   const close = libc.func('close', 'int', ['int']);
   const one = Buffer.alloc(4);
   one.writeInt32LE(1);
-  return (device, port, address = '0.0.0.0') => {
+  return (device, port, address = '0.0.0.0', receiveBufferSize = 0) => {
     const fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) as number;
     if (fd < 0) throw new DeviceSocketError('socket() failed', koffi.errno());
     const fail = (what: string): never => {
@@ -81,6 +92,12 @@ async function load(): Promise<OpenDeviceSocket> {
     if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, one, 4) !== 0) fail('SO_BROADCAST');
     const name = Buffer.from(`${device}\0`, 'latin1');
     if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length) !== 0) fail('SO_BINDTODEVICE');
+    if (receiveBufferSize > 0) {
+      const size = Buffer.alloc(4);
+      size.writeInt32LE(Math.min(receiveBufferSize, 0x3fffffff));
+      if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, size, 4) !== 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, size, 4);
+    }
     const sa = {
       family: AF_INET,
       port: [port >> 8, port & 0xff],

@@ -2,6 +2,7 @@
 export {
   type CreateDhcpServerOptions,
   createDhcpServer,
+  DEFAULT_RECEIVE_BUFFER_SIZE,
   DHCP_CHANNELS,
   DhcpServer,
   type DhcpServerEventMap,

@@ -11,6 +11,7 @@
  * All servers run at once, each on its own address in the server namespace, and every case goes
  * round-robin over them (alternating the order), so load from other work on the machine falls on all of
  * them alike. Clients: atftp (C; the only packaged client with windowsize) and the pxekit client.
+ * A second table gives each server's CPU time per block during the atftp runs (user + system).
  */
 import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
@@ -120,9 +121,11 @@ async function main(): Promise<void> {
       }
       throw new Error(`${name} did not bind ${addr[name]}:69:\n${d.output}`);
     };
+    const pids = new Map<string, number>();
     const start = async (name: string, cmd: string, args: string[]) => {
       const d = lab.spawn('server', cmd, args, { name });
       daemons.push(d);
+      pids.set(name, d.pid);
       await bound(name, d);
       return d;
     };
@@ -220,6 +223,8 @@ async function main(): Promise<void> {
       blksize: number;
       window: number;
       mbps: number;
+      /** Server CPU time per block in µs (atftp client rows only). */
+      cpuUs?: number;
     }
     const rows: Row[] = [];
     const bytes = MB * 1024 * 1024;
@@ -234,10 +239,16 @@ async function main(): Promise<void> {
       // Windowed cases only where the server grants windowsize (pxekit, atftpd); lock-step for all.
       const here = names.filter((n) => window === 1 || n === 'pxekit' || n === 'atftpd');
       const a = new Map<string, number[]>(here.map((n) => [n, []]));
+      // Server CPU per block (user + system, forked children included: tftpd-hpa forks per transfer).
+      const cpu = new Map<string, number[]>(here.map((n) => [n, []]));
+      const blocks = Math.floor(bytes / blksize) + 1;
       const p = new Map<string, number[]>(here.map((n) => [n, []]));
       for (let i = 0; i < RUNS; i++) {
         for (const name of i % 2 === 0 ? here : [...here].reverse()) {
+          const meter = cpuMeter(pids.get(name)!);
           a.get(name)!.push(await atftpGet(addr[name]!, 'big.bin', blksize, window));
+          const used = meter();
+          if (used !== undefined) cpu.get(name)!.push((used * 1000) / blocks);
           const r = await pxekitGet(addr[name]!, 'big.bin', { blockSize: blksize, windowSize: window });
           if (!r.results[0]?.ok || r.results[0].sha !== bigSha) {
             throw new Error(`pxekit client from ${name}: bad result ${JSON.stringify(r.results[0])}`);
@@ -252,6 +263,7 @@ async function main(): Promise<void> {
           blksize,
           window,
           mbps: bytes / 1e6 / (median(a.get(name)!) / 1000),
+          cpuUs: median(cpu.get(name)!),
         });
         rows.push({
           server: name,
@@ -261,7 +273,7 @@ async function main(): Promise<void> {
           mbps: bytes / 1e6 / (median(p.get(name)!) / 1000),
         });
         console.error(
-          `  ${name} blksize ${blksize} window ${window}: atftp ${rows.at(-2)!.mbps.toFixed(1)} MB/s, pxekit client ${rows.at(-1)!.mbps.toFixed(1)} MB/s`,
+          `  ${name} blksize ${blksize} window ${window}: atftp ${rows.at(-2)!.mbps.toFixed(1)} MB/s (server CPU ${rows.at(-2)!.cpuUs?.toFixed(1) ?? '?'} µs/block), pxekit client ${rows.at(-1)!.mbps.toFixed(1)} MB/s`,
         );
       }
     }
@@ -302,6 +314,19 @@ async function main(): Promise<void> {
         );
       }
     }
+    console.log('\nServer CPU per block, µs (user + system, atftp client; lower is better)');
+    console.log('case            | pxekit | tftpd-hpa | dnsmasq | atftpd');
+    for (const [label, blksize, window] of cases) {
+      const us = (s: string) => {
+        const x = rows.find(
+          (r) => r.server === s && r.client === 'atftp' && r.blksize === blksize && r.window === window,
+        )?.cpuUs;
+        return x === undefined || Number.isNaN(x) ? '     -' : x.toFixed(1).padStart(6);
+      };
+      console.log(
+        `${label.padEnd(15)} | ${us('pxekit')} | ${us('tftpd-hpa').padStart(9)} | ${us('dnsmasq').padStart(7)} | ${us('atftpd')}`,
+      );
+    }
   } finally {
     for (const d of daemons) await d.stop();
     await lab.close();
@@ -318,6 +343,54 @@ function lockStepBest(
     .filter((r) => r.server !== 'pxekit' && r.client === client && r.blksize === blksize && r.window === 1)
     .map((r) => r.mbps);
   return xs.length ? Math.max(...xs) : undefined;
+}
+
+/** CPU time of one process (all its threads) in ms: utime + stime from /proc/<pid>/stat. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "(comm) ": state is field 3, so utime (14) and stime (15) are indexes 11 and 12.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Starts metering a server's CPU time; the returned function stops and gives the ms used. Children
+ * (tftpd-hpa forks one per transfer, and its cutime had not grown by the time the transfer ended) are
+ * sampled every 10 ms while they live, so up to 10 ms of a child's CPU before it exits is missed.
+ */
+function cpuMeter(pid: number): () => number | undefined {
+  const start = cpuMs(pid);
+  const before = new Map(childPids(pid).map((c) => [c, cpuMs(c) ?? 0]));
+  const seen = new Map<number, number>();
+  const sample = () => {
+    for (const c of childPids(pid)) {
+      const v = cpuMs(c);
+      if (v !== undefined) seen.set(c, v - (before.get(c) ?? 0));
+    }
+  };
+  const timer = setInterval(sample, 10);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const end = cpuMs(pid);
+    if (start === undefined || end === undefined) return undefined;
+    let children = 0;
+    for (const v of seen.values()) children += v;
+    return end - start + children;
+  };
 }
 
 function peakRssMb(pid: number): number | undefined {

@@ -99,7 +99,7 @@ export interface ServedInterface {
 }
 
 /** Default `receiveBufferSize`: 4 MiB. */
-export const DEFAULT_RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
+export const DEFAULT_RECEIVE_BUFFER_SIZE: number = 4 * 1024 * 1024;
 
 export interface ReplyEvent {
   readonly kind: ReplyKind;

@@ -27,6 +27,8 @@ export const DHCP_ERROR_CODES = {
   UNKNOWN_OPTION: 'DHCP_ERR_UNKNOWN_OPTION',
   /** A pcap/pcapng file is damaged or of a format the reader does not know. */
   PCAP_FORMAT: 'DHCP_ERR_PCAP_FORMAT',
+  /** A server, subnet or proxy configuration value is invalid; thrown as a `DhcpConfigError`. */
+  CONFIG: 'DHCP_ERR_CONFIG',
 } as const;
 
 export type DhcpErrorCode = (typeof DHCP_ERROR_CODES)[keyof typeof DHCP_ERROR_CODES];
@@ -58,6 +60,38 @@ export class DhcpError extends Error {
     this.code = code;
     this.offset = options.offset;
     this.option = options.option;
+  }
+}
+
+export interface DhcpConfigErrorOptions {
+  /** Id of the subnet the field belongs to, when it belongs to one. */
+  subnet?: string;
+  cause?: unknown;
+}
+
+/**
+ * A configuration value the server, a subnet or the proxy cannot use: code `DHCP_ERR_CONFIG`, the name of
+ * the bad `field` (as spelled in the configuration, e.g. `pools`, `leaseTime`, `serverId`) and the
+ * `subnet` id when the field belongs to a subnet. Thrown when a configuration is compiled (creating an
+ * engine or a server), never while serving.
+ *
+ * @example
+ * try { new DhcpServerEngine(config) } catch (e) { if (e instanceof DhcpConfigError) console.error(e.field, e.message) }
+ */
+export class DhcpConfigError extends DhcpError {
+  /** The configuration key whose value is bad. */
+  readonly field: string;
+  /** The id of the subnet the key belongs to, if any. */
+  readonly subnet: string | undefined;
+
+  constructor(field: string, message: string, options: DhcpConfigErrorOptions = {}) {
+    const where = options.subnet === undefined ? field : `subnet ${options.subnet}: ${field}`;
+    super(DHCP_ERROR_CODES.CONFIG, `${where}: ${message}`, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.name = 'DhcpConfigError';
+    this.field = field;
+    this.subnet = options.subnet;
   }
 }
 

@@ -4,6 +4,8 @@
  */
 export {
   DHCP_ERROR_CODES,
+  DhcpConfigError,
+  type DhcpConfigErrorOptions,
   DhcpError,
   type DhcpErrorCode,
   type DhcpErrorOptions,

@@ -19,7 +19,7 @@ import { DHCP_MESSAGE_TYPE } from '../wire/constants.js';
 import { type DhcpMessage, getOptionData } from '../wire/message.js';
 import { type BootConfig, decideBoot, isHttpClient } from './boot.js';
 import { bootFactsOf, readOption } from './facts.js';
-import { applyBoot, buildReply, type ReplyDraft, replyDestination } from './server.js';
+import { applyBoot, buildReply, checkCount, type ReplyDraft, replyDestination } from './server.js';
 import type { DropResult, EngineResult, RequestContext } from './types.js';
 
 const MT = DHCP_MESSAGE_TYPE;
@@ -69,6 +69,7 @@ export class ProxyDhcpEngine {
 
   constructor(config: ProxyDhcpConfig) {
     if (config.serverId !== undefined) ipv4ToNumber(config.serverId, 'serverId');
+    checkCount('maxHops', config.maxHops);
     this.config = config;
   }
 

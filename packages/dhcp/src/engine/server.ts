@@ -22,6 +22,7 @@ import {
 } from '../lease/policy.js';
 import { LeaseTable } from '../lease/table.js';
 import type { ClientIdentity, Lease } from '../lease/types.js';
+import { DhcpConfigError } from '../errors.js';
 import { DHCP_MESSAGE_TYPE } from '../wire/constants.js';
 import { createDhcpMessage, type DhcpMessage, type DhcpOption, getOptionData } from '../wire/message.js';
 import { type BootConfig, type BootDecision, decideBoot } from './boot.js';
@@ -66,16 +67,34 @@ export interface CompiledServerConfig {
   readonly boot?: BootConfig;
 }
 
-/** Validates a configuration; throws a RangeError naming the problem. */
+/**
+ * Checks that an optional count or duration is a whole number >= 0; throws a `DhcpConfigError` naming
+ * `field` otherwise. Shared with the proxy engine.
+ */
+export function checkCount(field: string, value: number | undefined): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new DhcpConfigError(field, `${String(value)} is not a whole number >= 0`);
+  }
+}
+
+/**
+ * Validates a configuration; throws a `DhcpConfigError` (`DHCP_ERR_CONFIG`) naming the bad field (and the
+ * subnet it belongs to).
+ */
 export function compileServerConfig(config: DhcpServerConfig): CompiledServerConfig {
+  if (!Array.isArray(config.subnets)) throw new DhcpConfigError('subnets', 'must be a list of subnets');
   const subnets = config.subnets.map(compileSubnet);
   const ids = new Set<string>();
   for (const s of subnets) {
-    if (ids.has(s.id)) throw new RangeError(`subnet id ${s.id} is used twice`);
+    if (ids.has(s.id)) throw new DhcpConfigError('id', `subnet id ${s.id} is used twice`, { subnet: s.id });
     ids.add(s.id);
   }
   if (config.serverId !== undefined) ipv4ToNumber(config.serverId, 'serverId');
   for (const a of config.serverAddresses ?? []) ipv4ToNumber(a, 'serverAddresses');
+  checkCount('offerHoldMs', config.offerHoldMs);
+  checkCount('declineHoldMs', config.declineHoldMs);
+  checkCount('maxHops', config.maxHops);
   return {
     source: config,
     subnets,

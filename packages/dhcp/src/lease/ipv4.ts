@@ -3,6 +3,7 @@
  * numbers inside (docs/DESIGN.md). Kept here rather than borrowed from wire/ so the lease layer stands on
  * its own.
  */
+import { DhcpConfigError } from '../errors.js';
 
 /**
  * Parses "10.0.0.1" into an unsigned 32-bit number; `undefined` when the text is not a dotted quad
@@ -32,10 +33,19 @@ export function tryParseIpv4(text: string): number | undefined {
   return n * 256 + part;
 }
 
-/** Parses a dotted quad; throws a RangeError naming `what` when it is not one (configuration errors). */
-export function ipv4ToNumber(text: string, what = 'address'): number {
+/**
+ * Parses a dotted quad; throws a `DhcpConfigError` (`DHCP_ERR_CONFIG`) naming the field `what` (and the
+ * `subnet`, if given) when it is not one. For configuration values, and values already known to be good.
+ */
+export function ipv4ToNumber(text: string, what = 'address', subnet?: string): number {
   const n = tryParseIpv4(text);
-  if (n === undefined) throw new RangeError(`${what}: not an IPv4 address: ${JSON.stringify(text)}`);
+  if (n === undefined) {
+    throw new DhcpConfigError(
+      what,
+      `not an IPv4 address: ${JSON.stringify(text)}`,
+      subnet === undefined ? {} : { subnet },
+    );
+  }
   return n;
 }
 
@@ -69,16 +79,20 @@ export interface Cidr {
   readonly mask: number;
 }
 
-/** Parses "10.0.0.0/24"; throws a RangeError when malformed or when host bits are set. */
-export function parseCidr(text: string): Cidr {
-  const slash = text.indexOf('/');
+/**
+ * Parses "10.0.0.0/24"; throws a `DhcpConfigError` naming the field `what` when malformed or when host
+ * bits are set.
+ */
+export function parseCidr(text: string, what = 'network', subnet?: string): Cidr {
+  const where = subnet === undefined ? {} : { subnet };
+  const slash = typeof text === 'string' ? text.indexOf('/') : -1;
   const prefix = slash < 0 ? Number.NaN : Number(text.slice(slash + 1));
   if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) {
-    throw new RangeError(`not a CIDR network (a.b.c.d/len): ${JSON.stringify(text)}`);
+    throw new DhcpConfigError(what, `not a CIDR network (a.b.c.d/len): ${JSON.stringify(text)}`, where);
   }
-  const address = ipv4ToNumber(text.slice(0, slash), 'network');
+  const address = ipv4ToNumber(text.slice(0, slash), what, subnet);
   const mask = prefixMask(prefix);
-  if ((address & ~mask) >>> 0 !== 0) throw new RangeError(`${text}: host bits are set`);
+  if ((address & ~mask) >>> 0 !== 0) throw new DhcpConfigError(what, `${text}: host bits are set`, where);
   return { network: address, prefix, mask };
 }
 

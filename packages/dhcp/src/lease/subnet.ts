@@ -2,6 +2,7 @@
  * Subnet configuration and its compiled form: pools minus exclusions, reservations indexed by MAC and by
  * client identifier, lease-time limits. Compilation checks everything once, so the hot path never has to.
  */
+import { DhcpConfigError } from '../errors.js';
 import {
   type Cidr,
   cidrContains,
@@ -97,20 +98,22 @@ export interface Subnet {
   readonly rebindingRatio: number;
 }
 
-function parseRange(r: AddressRange | string, what: string): NumericRange {
+function parseRange(r: AddressRange | string, field: string, subnet: string): NumericRange {
   let start: string;
   let end: string;
   if (typeof r === 'string') {
     const dash = r.indexOf('-');
     start = (dash < 0 ? r : r.slice(0, dash)).trim();
     end = (dash < 0 ? r : r.slice(dash + 1)).trim();
-  } else {
+  } else if (typeof r === 'object' && r !== null) {
     start = r.start;
     end = r.end;
+  } else {
+    throw new DhcpConfigError(field, `not a range: ${JSON.stringify(r)}`, { subnet });
   }
-  const s = ipv4ToNumber(start, what);
-  const e = ipv4ToNumber(end, what);
-  if (s > e) throw new RangeError(`${what}: ${start} is after ${end}`);
+  const s = ipv4ToNumber(start, field, subnet);
+  const e = ipv4ToNumber(end, field, subnet);
+  if (s > e) throw new DhcpConfigError(field, `${start} is after ${end}`, { subnet });
   return { start: s, end: e };
 }
 
@@ -140,52 +143,51 @@ function subtract(ranges: NumericRange[], minus: NumericRange[]): NumericRange[]
 }
 
 /**
- * Validates a subnet configuration. Throws a RangeError naming the bad field.
+ * Validates a subnet configuration. Throws a `DhcpConfigError` (`DHCP_ERR_CONFIG`) naming the bad field
+ * and the subnet.
  *
  * @example
  * const s = compileSubnet({ network: '10.99.0.0/24', pools: ['10.99.0.100-10.99.0.199'] });
  */
 export function compileSubnet(config: SubnetConfig): Subnet {
-  const cidr = parseCidr(config.network);
   const id = config.id ?? config.network;
+  const bad = (field: string, message: string): never => {
+    throw new DhcpConfigError(field, message, { subnet: id });
+  };
+  const cidr = parseCidr(config.network, 'network', id);
   const broadcast = (cidr.network | ~cidr.mask) >>> 0;
   // RFC 950: the all-zeros and all-ones host numbers are not host addresses (except on /31 and /32).
   const hostOk = (a: number): boolean =>
     cidrContains(cidr, a) && (cidr.prefix >= 31 || (a !== cidr.network && a !== broadcast));
-  const pools = (config.pools ?? []).map((p) => parseRange(p, `subnet ${id} pool`));
+  const pools = (config.pools ?? []).map((p) => parseRange(p, 'pools', id));
   for (const p of pools) {
     if (!hostOk(p.start) || !hostOk(p.end)) {
-      throw new RangeError(
-        `subnet ${id}: pool ${numberToIpv4(p.start)}-${numberToIpv4(p.end)} is not inside ${config.network}`,
-      );
+      bad('pools', `${numberToIpv4(p.start)}-${numberToIpv4(p.end)} is not inside ${config.network}`);
     }
   }
-  const excluded = (config.exclude ?? []).map((p) => parseRange(p, `subnet ${id} exclude`));
+  const excluded = (config.exclude ?? []).map((p) => parseRange(p, 'exclude', id));
   const reservedByMac = new Map<string, Reservation>();
   const reservedByClientId = new Map<string, Reservation>();
   const reservedAddresses = new Map<number, Reservation>();
   for (const r of config.reservations ?? []) {
-    const a = ipv4ToNumber(r.address, `subnet ${id} reservation`);
-    if (!hostOk(a))
-      throw new RangeError(`subnet ${id}: reservation ${r.address} is not inside ${config.network}`);
-    if (reservedAddresses.has(a)) throw new RangeError(`subnet ${id}: ${r.address} is reserved twice`);
+    const a = ipv4ToNumber(r.address, 'reservations', id);
+    if (!hostOk(a)) bad('reservations', `${r.address} is not inside ${config.network}`);
+    if (reservedAddresses.has(a)) bad('reservations', `${r.address} is reserved twice`);
     reservedAddresses.set(a, r);
     if (r.mac === undefined && r.clientId === undefined) {
-      throw new RangeError(`subnet ${id}: reservation ${r.address} needs a mac or a clientId`);
+      bad('reservations', `${r.address} needs a mac or a clientId`);
     }
     if (r.mac !== undefined) {
-      const mac = normaliseMac(r.mac);
-      if (mac === undefined) throw new RangeError(`subnet ${id}: reservation ${r.address}: bad mac ${r.mac}`);
-      reservedByMac.set(mac, r);
+      const mac = typeof r.mac === 'string' ? normaliseMac(r.mac) : undefined;
+      if (mac === undefined) bad('reservations', `${r.address}: bad mac ${JSON.stringify(r.mac)}`);
+      reservedByMac.set(mac!, r);
     }
     if (r.clientId !== undefined) {
-      const idBytes = tryParseHex(r.clientId);
+      const idBytes = typeof r.clientId === 'string' ? tryParseHex(r.clientId) : undefined;
       if (idBytes === undefined || idBytes.length < 2) {
-        throw new RangeError(
-          `subnet ${id}: reservation ${r.address}: clientId must be hex (type byte + value)`,
-        );
+        bad('reservations', `${r.address}: clientId must be hex (type byte + value)`);
       }
-      reservedByClientId.set(hex(idBytes), r);
+      reservedByClientId.set(hex(idBytes!), r);
     }
   }
   // Reserved addresses are never handed out from the pool to someone else.
@@ -205,19 +207,30 @@ export function compileSubnet(config: SubnetConfig): Subnet {
     ['minLeaseTime', minLeaseTime],
     ['maxLeaseTime', maxLeaseTime],
   ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 0xfffffffe)
-      throw new RangeError(`subnet ${id}: ${name} ${v} is not 1..4294967294 s`);
+    if (!Number.isInteger(v) || v < 1 || v > 0xfffffffe) bad(name, `${v} is not 1..4294967294 s`);
   }
   if (!(minLeaseTime <= leaseTime && leaseTime <= maxLeaseTime)) {
-    throw new RangeError(`subnet ${id}: need minLeaseTime <= leaseTime <= maxLeaseTime`);
+    bad(
+      'leaseTime',
+      `need minLeaseTime <= leaseTime <= maxLeaseTime (${minLeaseTime}, ${leaseTime}, ${maxLeaseTime})`,
+    );
   }
   if (!(renewalRatio > 0 && renewalRatio < rebindingRatio && rebindingRatio < 1)) {
-    throw new RangeError(`subnet ${id}: need 0 < renewalRatio < rebindingRatio < 1 (RFC 2131 §4.4.5)`);
+    bad(
+      config.renewalRatio === undefined ? 'rebindingRatio' : 'renewalRatio',
+      'need 0 < renewalRatio < rebindingRatio < 1 (RFC 2131 §4.4.5)',
+    );
   }
   const maxLeases = config.maxLeases ?? Number.POSITIVE_INFINITY;
-  if (!(maxLeases >= 0)) throw new RangeError(`subnet ${id}: maxLeases must be >= 0`);
-  for (const a of [...(config.routers ?? []), ...(config.dnsServers ?? [])])
-    ipv4ToNumber(a, `subnet ${id} option`);
+  if (!(maxLeases >= 0)) bad('maxLeases', `${maxLeases} must be >= 0`);
+  for (const a of config.routers ?? []) ipv4ToNumber(a, 'routers', id);
+  for (const a of config.dnsServers ?? []) ipv4ToNumber(a, 'dnsServers', id);
+  for (const o of config.options ?? []) {
+    if (!Number.isInteger(o.code) || o.code < 1 || o.code > 254) {
+      bad('options', `option code ${o.code} is not 1..254`);
+    }
+    if (!(o.value instanceof Uint8Array)) bad('options', `option ${o.code}: the value must be a Uint8Array`);
+  }
   return {
     id,
     cidr,

@@ -12,7 +12,7 @@
  * printed per round and as the median). Server 'pxekit-base' is pxekit as of DHCP_BENCH_BASE (see the .mjs).
  * On 2 shared vCPUs perfdhcp competes with the server for CPU: compare the ratios, not the figures.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createLab, type Daemon, ensureDebianPackages, type Lab, makeTempDir } from '@pxekit/testkit/lab';
 
 const SECONDS = Number(process.env['DHCP_BENCH_SECONDS'] ?? 5);
@@ -23,6 +23,8 @@ const SERVERS = (process.env['DHCP_BENCH_SERVERS'] ?? 'pxekit,kea,dnsmasq').spli
 const ROUNDS = Number(process.env['DHCP_BENCH_ROUNDS'] ?? 1);
 const LOAD_NET = '10.96';
 const MAX_LOSS = 0.025;
+/** DHCP_BENCH_VERBOSE=1 prints perfdhcp's whole report for every step. */
+const VERBOSE = process.env['DHCP_BENCH_VERBOSE'] === '1';
 /** pxekit journal durability: 'fsync' (default, what the ACK waits for) or 'none' (OS buffers only). */
 const DURABILITY = process.env['DHCP_BENCH_DURABILITY'] === 'none' ? 'none' : 'fsync';
 
@@ -45,6 +47,28 @@ function parsePerfdhcp(text: string): { achieved: number; loss: number } {
     achieved: rate === null ? 0 : Number(rate[1]),
     loss: totalSent === 0 ? 1 : Math.max(0, 1 - totalReceived / totalSent),
   };
+}
+
+/** UDP counters of a namespace (/proc/net/snmp, the `Udp:` lines) as name → value. */
+async function udpCounters(lab: Lab, host: string): Promise<Map<string, number>> {
+  const r = await lab.exec(host, 'cat', ['/proc/net/snmp'], { timeoutMs: 5000 });
+  const lines = r.stdout.split('\n').filter((l) => l.startsWith('Udp:'));
+  const names = (lines[0] ?? '').split(/\s+/).slice(1);
+  const values = (lines[1] ?? '').split(/\s+/).slice(1).map(Number);
+  return new Map(names.map((n, i) => [n, values[i] ?? 0]));
+}
+
+/** CPU seconds (user + system) a process has used so far, all threads. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** Whole-machine CPU: [busy, total] jiffies. */
+function machineCpu(): [number, number] {
+  const f = readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return [total - (f[3] ?? 0) - (f[4] ?? 0), total];
 }
 
 async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon> {
@@ -156,10 +180,29 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
       },
     );
     for (const rate of RATES) {
+      const before = VERBOSE
+        ? {
+            srv: await udpCounters(lab, 'server'),
+            load: await udpCounters(lab, 'load'),
+            cpu: cpuSeconds(server.pid),
+            machine: machineCpu(),
+          }
+        : undefined;
+      const perf = VERBOSE
+        ? lab.spawn(
+            'server',
+            'perf',
+            ['stat', '-e', 'task-clock,context-switches,cpu-migrations', '-p', String(server.pid)],
+            { name: 'perf', stopSignal: 'SIGINT' },
+          )
+        : undefined;
       const r = await lab.exec(
         'load',
-        'perfdhcp',
+        VERBOSE ? '/usr/bin/time' : 'perfdhcp',
         [
+          ...(VERBOSE
+            ? ['-f', 'perfdhcp: user %U s, sys %S s, switches %w voluntary %c involuntary', 'perfdhcp']
+            : []),
           '-4',
           '-l',
           `${LOAD_NET}.0.1`,
@@ -173,6 +216,29 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
         ],
         { timeoutMs: (SECONDS + 30) * 1000 },
       );
+      if (perf !== undefined) {
+        await perf.stop();
+        const lines = perf.stderr.split('\n').filter((l) => /task-clock|switches|migrations/.test(l));
+        process.stdout.write(
+          `${r.stderr.trim()}\n  server perf: ${lines.map((l) => l.trim().replace(/\s+#.*/, '')).join('; ')}\n`,
+        );
+      }
+      if (before !== undefined) {
+        process.stdout.write(r.stdout);
+        const srv = await udpCounters(lab, 'server');
+        const load = await udpCounters(lab, 'load');
+        const m = machineCpu();
+        const diff = (a: Map<string, number>, b: Map<string, number>): string =>
+          ['InDatagrams', 'OutDatagrams', 'RcvbufErrors', 'SndbufErrors', 'InErrors', 'NoPorts']
+            .map((k) => `${k} ${(a.get(k) ?? 0) - (b.get(k) ?? 0)}`)
+            .join(', ');
+        process.stdout.write(
+          `  server udp: ${diff(srv, before.srv)}\n  load udp:   ${diff(load, before.load)}\n` +
+            `  server cpu ${(cpuSeconds(server.pid) - before.cpu).toFixed(2)} s; machine busy ${(
+              (100 * (m[0] - before.machine[0])) / (m[1] - before.machine[1])
+            ).toFixed(0)} %\n`,
+        );
+      }
       const step = { rate, ...parsePerfdhcp(r.stdout) };
       steps.push(step);
       process.stdout.write(
@@ -182,6 +248,13 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
     }
   } finally {
     await server.stop();
+    if (VERBOSE)
+      process.stdout.write(
+        `${server.stdout
+          .split('\n')
+          .filter((l) => l.includes('"closed"'))
+          .join('\n')}\n`,
+      );
     dir.remove();
   }
   return steps;

@@ -6,6 +6,7 @@
  *
  *   node server-agent.mjs '{"config":{...},"interfaces":["srv0"],"leaseFile":"/tmp/x/leases.journal"}'
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { DhcpServerConfig } from '../src/engine/server.js';
 import type { ProxyDhcpConfig } from '../src/engine/proxy.js';
 import { getOptionData } from '../src/wire/message.js';
@@ -64,11 +65,25 @@ server.on('drop', (e: DropEvent) => {
 });
 server.on('error', (e) => print({ event: 'error', message: e.message }));
 
+// Event-loop delay, reported on close (benchmarks read it to see whether the loop was ever held).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 print({ event: 'listening', interfaces: server.interfaces });
 const stop = (): void => {
   ac.abort();
   void server.close().then(() => {
-    print({ event: 'closed', stats: server.stats });
+    loopDelay.disable();
+    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+    print({
+      event: 'closed',
+      stats: server.stats,
+      store: (server.store as { stats?: object }).stats,
+      loopDelayMs: {
+        p50: ms(loopDelay.percentile(50)),
+        p99: ms(loopDelay.percentile(99)),
+        max: ms(loopDelay.max),
+      },
+    });
     process.exit(0);
   });
 };

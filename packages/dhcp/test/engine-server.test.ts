@@ -472,7 +472,7 @@ describe('bad input is dropped with a reason, never thrown', () => {
   it.each([
     ['a BOOTREPLY', { ...request(MT.DISCOVER), op: 2 }, 'not-a-request'],
     ['an OFFER from another server', request(MT.OFFER), 'not-a-request'],
-    ['BOOTP (no 53)', { ...request(MT.DISCOVER), options: [] }, 'bootp-unsupported'],
+    ['BOOTP (no 53) without a reservation', { ...request(MT.DISCOVER), options: [] }, 'bootp-no-reservation'],
     ['an unknown type', request(42), 'unsupported-message-type'],
     ['hlen 17', { ...request(MT.DISCOVER), hlen: 17 }, 'bad-hardware-address'],
     ['hlen 0 without a client identifier', { ...request(MT.DISCOVER), hlen: 0 }, 'bad-hardware-address'],

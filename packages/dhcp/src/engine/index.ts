@@ -88,6 +88,7 @@ export {
 export { type LeaseStore, MemoryLeaseStore } from '../lease/store.js';
 export {
   type AddressRange,
+  type BootpMode,
   compileSubnet,
   type RawOption,
   type Reservation,
@@ -95,4 +96,4 @@ export {
   type SubnetConfig,
 } from '../lease/subnet.js';
 export { LeaseTable } from '../lease/table.js';
-export type { ClientIdentity, Lease, LeaseState } from '../lease/types.js';
+export { type ClientIdentity, INFINITE_LEASE, type Lease, type LeaseState } from '../lease/types.js';

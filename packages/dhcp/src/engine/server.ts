@@ -8,6 +8,7 @@
  * or a silent outcome. `defaultServerHandlers()` is the RFC 2131 pipeline; a caller may insert its own
  * handlers (an allow-list, a webhook decision) at any point.
  */
+import { allocateAddress } from '../lease/allocator.js';
 import { findReservation, type Subnet, compileSubnet, type SubnetConfig } from '../lease/subnet.js';
 import { cidrContains, hex, ipv4ToNumber, numberToIpv4, tryParseIpv4, u32Bytes } from '../lease/ipv4.js';
 import {
@@ -134,6 +135,8 @@ export interface Exchange {
   reply?: ReplyDraft;
   lease?: Lease;
   boot?: BootDecision;
+  /** The request is BOOTP (no option 53) and the reply a BOOTREPLY without DHCP options 51–61. */
+  bootp?: boolean;
   readonly writes: Lease[];
   readonly trace: string[];
 }
@@ -202,9 +205,16 @@ export const validateRequest: Handler = {
     if (r.hlen > 16 || r.htype === 0) return drop('bad-hardware-address', `htype ${r.htype} hlen ${r.hlen}`);
     if (r.hops > x.config.maxHops) return drop('too-many-hops', `${r.hops} hops`);
     const t = x.messageType;
-    if (t === undefined) return drop('bootp-unsupported');
+    // No option 53: a BOOTP request (RFC 951); the lease policy decides whether it is served.
     if (t === MT.OFFER || t === MT.ACK || t === MT.NAK) return drop('not-a-request', `message type ${t}`);
-    if (t !== MT.DISCOVER && t !== MT.REQUEST && t !== MT.DECLINE && t !== MT.RELEASE && t !== MT.INFORM) {
+    if (
+      t !== undefined &&
+      t !== MT.DISCOVER &&
+      t !== MT.REQUEST &&
+      t !== MT.DECLINE &&
+      t !== MT.RELEASE &&
+      t !== MT.INFORM
+    ) {
       return drop('unsupported-message-type', `message type ${t}`);
     }
     if (optAddress(r, 50) === 'bad') return drop('bad-option', 'option 50 is not 4 bytes');
@@ -375,6 +385,7 @@ export const leasePolicy: Handler = {
     const requested = optAddress(r, 50) as number | undefined;
     const serverId = optAddress(r, 54) as number | undefined;
     const leaseTime = optU32(r, 51);
+    if (x.messageType === undefined) return bootp(x);
     switch (x.messageType) {
       case MT.DISCOVER: {
         // §4.3.1: current binding, previous address, requested address, or a new one.
@@ -470,6 +481,51 @@ export const leasePolicy: Handler = {
 };
 
 /**
+ * A BOOTP request (RFC 951 §3, RFC 1542 §2: no option 53): answered with a BOOTREPLY binding the client's
+ * reservation, or a pool address when the subnet has `bootp: 'dynamic'`, for `bootpLeaseTime` (default
+ * for ever, as ISC dhcpd: a BOOTP client never renews). The binding is written before the reply leaves, as
+ * for a DHCPACK; boot file, next server and options are added by the later handlers as for DHCP.
+ */
+function bootp(x: Exchange): HandlerOutcome {
+  const subnet = x.subnet!;
+  const client = x.client!;
+  const now = x.context.now;
+  if (subnet.bootp === false) return drop('bootp-unsupported', `subnet ${subnet.id} has bootp: false`);
+  const reservation = findReservation(subnet, client.mac, client.clientId);
+  let address: number;
+  if (reservation !== undefined) {
+    address = ipv4ToNumber(reservation.address);
+  } else if (subnet.bootp === 'dynamic') {
+    const chosen = allocateAddress(
+      subnet,
+      x.leases,
+      { clientKey: client.key, mac: client.mac, clientId: client.clientId },
+      now,
+    );
+    if (!chosen.ok) return drop(chosen.reason);
+    address = chosen.address;
+  } else {
+    return drop('bootp-no-reservation', `${client.mac} has no reservation in subnet ${subnet.id}`);
+  }
+  const bound = bindLease(x.leases, subnet, client, address, undefined, now, subnet.bootpLeaseTime);
+  if (!bound.ok) {
+    const reason =
+      bound.reason === 'lease-limit' ? 'lease-limit' : reservation ? 'reserved-elsewhere' : 'pool-exhausted';
+    return drop(reason, `${numberToIpv4(address)}: ${bound.reason}`);
+  }
+  x.writes.push(...bound.writes);
+  x.lease = bound.lease;
+  x.bootp = true;
+  const d = newDraft('ack');
+  d.yiaddr = bound.lease.address;
+  d.ciaddr = x.request.ciaddr;
+  x.reply = d;
+  const time = subnet.bootpLeaseTime === 'infinite' ? 'for ever' : `for ${subnet.bootpLeaseTime} s`;
+  x.trace.push(`BOOTREPLY ${bound.lease.address} (${reservation ? 'reservation' : 'pool'}) ${time}`);
+  return undefined;
+}
+
+/**
  * INIT-REBOOT, RENEWING, REBINDING: the address is the client's if our record says so, or if it is free
  * for it (RFC 2131 §4.3.2 lets a server with no record stay silent; with a journal that loses nothing,
  * "no record and free" really means free, so an authoritative server grants it as Kea does). Held by
@@ -554,12 +610,15 @@ export const echoOptions: Handler = {
     if (d === undefined) return undefined;
     const type =
       d.kind === 'offer' || d.kind === 'proxy-offer' ? MT.OFFER : d.kind === 'nak' ? MT.NAK : MT.ACK;
-    // Rebuild with 53 and 54 first (RFC 2131 table 3), then what the other handlers added.
-    const rest = [...d.options];
-    d.options.clear();
-    d.options.set(53, Uint8Array.of(type));
-    if (x.serverId !== undefined) d.options.set(54, u32Bytes(ipv4ToNumber(x.serverId)));
-    for (const [k, v] of rest) d.options.set(k, v);
+    // Rebuild with 53 and 54 first (RFC 2131 table 3), then what the other handlers added. A BOOTREPLY
+    // carries neither: they are DHCP's (RFC 2132 §9), and a BOOTP client has no use for them.
+    if (x.bootp !== true) {
+      const rest = [...d.options];
+      d.options.clear();
+      d.options.set(53, Uint8Array.of(type));
+      if (x.serverId !== undefined) d.options.set(54, u32Bytes(ipv4ToNumber(x.serverId)));
+      for (const [k, v] of rest) d.options.set(k, v);
+    }
     if (d.kind === 'nak' && d.nakReason !== undefined) d.options.set(56, textBytes(d.nakReason));
     const id = getOptionData(x.request, 61);
     if (id !== undefined) d.options.set(61, id);
@@ -681,6 +740,7 @@ export function runPipeline(
     writes: x.writes,
     ...(x.lease === undefined ? {} : { lease: x.lease }),
     ...(x.boot === undefined ? {} : { boot: x.boot }),
+    ...(x.bootp === true ? { bootp: true } : {}),
     ...(d.nakReason === undefined ? {} : { nakReason: d.nakReason }),
     trace: x.trace,
   };

@@ -42,8 +42,10 @@ export type DropReason =
   | 'bad-hardware-address'
   /** More relay hops than `maxHops` (RFC 1542 §4.1.1). */
   | 'too-many-hops'
-  /** No option 53: a BOOTP request (RFC 951); not served. */
+  /** No option 53: a BOOTP request (RFC 951) on a subnet with `bootp: false`, or in proxy mode. */
   | 'bootp-unsupported'
+  /** A BOOTP request from a client without a reservation, on a subnet whose `bootp` is not 'dynamic'. */
+  | 'bootp-no-reservation'
   /** A DHCP message type the server does not handle (RFC 2131 §3.1 lists the client ones). */
   | 'unsupported-message-type'
   /** An option the handling depends on is malformed (e.g. 50 not 4 bytes). */
@@ -103,6 +105,11 @@ export interface ReplyResult {
   readonly writes: readonly Lease[];
   readonly lease?: Lease;
   readonly boot?: BootDecision;
+  /**
+   * True for a BOOTREPLY to a BOOTP client (RFC 951): `kind` is 'ack' (the binding is made), the message
+   * has no option 53 or 54 and no lease times.
+   */
+  readonly bootp?: boolean;
   /** For a DHCPNAK: why. */
   readonly nakReason?: string;
   readonly trace: readonly string[];

@@ -12,7 +12,7 @@ import { allocateAddress, type AllocationSource, isAvailableFor, ownsReservation
 import { ipv4ToNumber, numberToIpv4 } from './ipv4.js';
 import { findReservation, inPool, type Subnet } from './subnet.js';
 import type { LeaseTable } from './table.js';
-import type { ClientIdentity, Lease } from './types.js';
+import { type ClientIdentity, INFINITE_LEASE, type Lease } from './types.js';
 
 export interface LeasePolicyOptions {
   /** How long an offered address is held for the client, ms. Default 30 000. */
@@ -127,6 +127,9 @@ export type BindResult =
  * DHCPREQUEST that the engine has validated (SELECTING, INIT-REBOOT, RENEWING, REBINDING; RFC 2131 §4.3.2):
  * binds `address` to the client for the granted lease time, if the address may be the client's. The
  * returned `writes` must be durable before the DHCPACK leaves.
+ *
+ * `fixedLeaseTime` replaces the negotiated time (seconds, or `'infinite'`): a BOOTP binding (RFC 951) has
+ * no lease time to negotiate; its `leaseTime` in the result is then 0xffffffff (RFC 2132 §9.2 "infinity").
  */
 export function bindLease(
   table: LeaseTable,
@@ -135,6 +138,7 @@ export function bindLease(
   address: number,
   requestedLeaseTime: number | undefined,
   now: number,
+  fixedLeaseTime?: number | 'infinite',
 ): BindResult {
   const reservation = findReservation(subnet, client.mac, client.clientId);
   const reservedFor = subnet.reservedAddresses.get(address);
@@ -170,14 +174,17 @@ export function bindLease(
   if (!alreadyHolding && !replacesOwn && table.holdingCount(subnet.id) >= subnet.maxLeases) {
     return { ok: false, reason: 'lease-limit' };
   }
-  const leaseTime = grantLeaseTime(subnet, requestedLeaseTime);
+  const leaseTime =
+    fixedLeaseTime === 'infinite'
+      ? 0xffffffff
+      : (fixedLeaseTime ?? grantLeaseTime(subnet, requestedLeaseTime));
   const lease: Lease = {
     address: numberToIpv4(address),
     subnet: subnet.id,
     ...identityFields(client),
     state: 'bound',
     start: now,
-    expires: now + leaseTime * 1000,
+    expires: fixedLeaseTime === 'infinite' ? INFINITE_LEASE : now + leaseTime * 1000,
   };
   table.put(lease);
   return { ok: true, lease, leaseTime, writes: [lease] };

@@ -67,7 +67,21 @@ export interface SubnetConfig {
   readonly interface?: string;
   /** Any further options for replies from this subnet, as raw values. */
   readonly options?: readonly RawOption[];
+  /**
+   * BOOTP clients (RFC 951: requests without option 53). `'reserved'` (default): only clients with a
+   * reservation get a BOOTREPLY, as with ISC dhcpd (ranges without `dynamic-bootp`) and dnsmasq (without
+   * `bootp-dynamic`); `'dynamic'`: others get a pool address too; `false`: BOOTP requests are dropped.
+   */
+  readonly bootp?: BootpMode;
+  /**
+   * How long a BOOTP binding lasts, seconds, or `'infinite'` (default: BOOTP clients never renew, so ISC
+   * dhcpd binds them for ever; a dynamic address then stays taken until the record is removed).
+   */
+  readonly bootpLeaseTime?: number | 'infinite';
 }
+
+/** Which BOOTP clients a subnet serves (see `SubnetConfig.bootp`). */
+export type BootpMode = 'reserved' | 'dynamic' | false;
 
 /** An inclusive range of numeric addresses. */
 export interface NumericRange {
@@ -96,6 +110,8 @@ export interface Subnet {
   readonly maxLeaseTime: number;
   readonly renewalRatio: number;
   readonly rebindingRatio: number;
+  readonly bootp: BootpMode;
+  readonly bootpLeaseTime: number | 'infinite';
 }
 
 function parseRange(r: AddressRange | string, field: string, subnet: string): NumericRange {
@@ -231,6 +247,20 @@ export function compileSubnet(config: SubnetConfig): Subnet {
     }
     if (!(o.value instanceof Uint8Array)) bad('options', `option ${o.code}: the value must be a Uint8Array`);
   }
+  const bootp = config.bootp ?? 'reserved';
+  if (bootp !== 'reserved' && bootp !== 'dynamic' && bootp !== false) {
+    bad('bootp', `${JSON.stringify(bootp)} is not 'reserved', 'dynamic' or false`);
+  }
+  const bootpLeaseTime = config.bootpLeaseTime ?? 'infinite';
+  if (
+    bootpLeaseTime !== 'infinite' &&
+    (typeof bootpLeaseTime !== 'number' ||
+      !Number.isInteger(bootpLeaseTime) ||
+      bootpLeaseTime < 1 ||
+      bootpLeaseTime > 0xfffffffe)
+  ) {
+    bad('bootpLeaseTime', `${JSON.stringify(bootpLeaseTime)} is neither 'infinite' nor 1..4294967294 s`);
+  }
   return {
     id,
     cidr,
@@ -246,6 +276,8 @@ export function compileSubnet(config: SubnetConfig): Subnet {
     maxLeaseTime,
     renewalRatio,
     rebindingRatio,
+    bootp,
+    bootpLeaseTime,
   };
 }
 

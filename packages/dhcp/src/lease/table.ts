@@ -4,7 +4,7 @@
  * Synchronous and pure: durability is the `LeaseStore`'s job (store.ts).
  */
 import { ipv4ToNumber } from './ipv4.js';
-import type { Lease } from './types.js';
+import { INFINITE_LEASE, type Lease } from './types.js';
 
 interface HeapEntry {
   readonly at: number;
@@ -64,7 +64,8 @@ export class LeaseTable {
     if (lease.clientKey !== '') this.#byClient.set(ck, lease);
     if (holds(lease)) {
       this.#holding.set(lease.subnet, (this.#holding.get(lease.subnet) ?? 0) + 1);
-      this.#push({ at: lease.expires, lease });
+      // A lease that never ends (BOOTP) has no deadline to wait for.
+      if (lease.expires < INFINITE_LEASE) this.#push({ at: lease.expires, lease });
     }
   }
 
@@ -128,7 +129,9 @@ export class LeaseTable {
   }
 
   #rebuild(): void {
-    const live = [...this.#byAddress.values()].filter(holds).sort((a, b) => a.expires - b.expires);
+    const live = [...this.#byAddress.values()]
+      .filter((l) => holds(l) && l.expires < INFINITE_LEASE)
+      .sort((a, b) => a.expires - b.expires);
     this.#heap.length = 0;
     // A sorted array is a valid min-heap.
     for (const lease of live) this.#heap.push({ at: lease.expires, lease });

@@ -37,6 +37,13 @@ export interface Lease {
   readonly expires: number;
 }
 
+/**
+ * `expires` of a lease that never ends: a BOOTP binding (RFC 951 has no lease time; ISC dhcpd writes
+ * `ends never`). `Number.MAX_SAFE_INTEGER`, the value `leasesFromIsc` already uses for `ends never`, so it
+ * survives JSON and compares as later than any real time.
+ */
+export const INFINITE_LEASE: number = Number.MAX_SAFE_INTEGER;
+
 /** How a client is known (RFC 2131 §4.2: "client identifier" option 61 if present, else chaddr). */
 export interface ClientIdentity {
   readonly key: string;

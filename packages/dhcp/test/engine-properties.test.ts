@@ -32,6 +32,9 @@ function engine(): DhcpServerEngine {
         pools: ['10.99.0.100-10.99.0.110'],
         interface: 'eth0',
         routers: ['10.99.0.1'],
+        // The shortcuts take part too: Rapid Commit (RFC 4039) and dynamic BOOTP (RFC 951).
+        rapidCommit: true,
+        bootp: 'dynamic',
       },
       { network: '0.0.0.0/1', pools: ['10.0.0.10-10.0.0.20'] },
       { network: '128.0.0.0/1', pools: ['200.0.0.10-200.0.0.20'] },
@@ -69,7 +72,17 @@ describe('engine properties', () => {
   it('no two clients are ever ACKed one address, whatever the interleaving and timing', () => {
     const step = fc.record({
       client: fc.nat(14),
-      kind: fc.constantFrom('discover', 'select', 'reboot', 'renew', 'release', 'decline', 'inform'),
+      kind: fc.constantFrom(
+        'discover',
+        'select',
+        'reboot',
+        'renew',
+        'release',
+        'decline',
+        'inform',
+        'rapid',
+        'bootp',
+      ),
       wantOther: fc.nat(10),
       dt: fc.constantFrom(0, 1000, 40_000, 2_000_000),
     });
@@ -85,25 +98,32 @@ describe('engine properties', () => {
           const mine = [...held].find(([, h]) => h.client === s.client)?.[0];
           const other = `10.99.0.${100 + s.wantOther}`;
           const msg =
-            s.kind === 'discover'
-              ? request(MT.DISCOVER, { mac })
-              : s.kind === 'select'
-                ? request(MT.REQUEST, {
-                    mac,
-                    options: [
-                      option('serverIdentifier', '10.99.0.1'),
-                      option('requestedIpAddress', offered.get(s.client) ?? other),
-                    ],
-                  })
-                : s.kind === 'reboot'
-                  ? request(MT.REQUEST, { mac, options: [option('requestedIpAddress', mine ?? other)] })
-                  : s.kind === 'renew'
-                    ? request(MT.REQUEST, { mac, ciaddr: mine ?? other })
-                    : s.kind === 'release'
-                      ? request(MT.RELEASE, { mac, ciaddr: mine ?? other })
-                      : s.kind === 'decline'
-                        ? request(MT.DECLINE, { mac, options: [option('requestedIpAddress', mine ?? other)] })
-                        : request(MT.INFORM, { mac, ciaddr: mine ?? other });
+            s.kind === 'rapid'
+              ? request(MT.DISCOVER, { mac, options: [{ code: 80, data: new Uint8Array(0) }] })
+              : s.kind === 'bootp'
+                ? { ...request(MT.DISCOVER, { mac }), options: [] }
+                : s.kind === 'discover'
+                  ? request(MT.DISCOVER, { mac })
+                  : s.kind === 'select'
+                    ? request(MT.REQUEST, {
+                        mac,
+                        options: [
+                          option('serverIdentifier', '10.99.0.1'),
+                          option('requestedIpAddress', offered.get(s.client) ?? other),
+                        ],
+                      })
+                    : s.kind === 'reboot'
+                      ? request(MT.REQUEST, { mac, options: [option('requestedIpAddress', mine ?? other)] })
+                      : s.kind === 'renew'
+                        ? request(MT.REQUEST, { mac, ciaddr: mine ?? other })
+                        : s.kind === 'release'
+                          ? request(MT.RELEASE, { mac, ciaddr: mine ?? other })
+                          : s.kind === 'decline'
+                            ? request(MT.DECLINE, {
+                                mac,
+                                options: [option('requestedIpAddress', mine ?? other)],
+                              })
+                            : request(MT.INFORM, { mac, ciaddr: mine ?? other });
           const r = e.handle(msg, context(now));
           checkReply(r, msg);
           if (r.type === 'reply' && r.kind === 'offer') offered.set(s.client, r.message.yiaddr);

@@ -391,6 +391,27 @@ export const leasePolicy: Handler = {
         // §4.3.1: current binding, previous address, requested address, or a new one.
         const offered = offerLease(x.leases, subnet, client, { requested, leaseTime }, now, x.config.policy);
         if (!offered.ok) return drop(offered.reason);
+        if (subnet.rapidCommit && getOptionData(r, 80) !== undefined) {
+          // RFC 4039 §4: commit the address at once and answer with a DHCPACK carrying option 80. The held
+          // offer becomes the binding, written before the ACK leaves like any other. Should the binding be
+          // refused, the client gets the ordinary OFFER (never a NAK to a DISCOVER).
+          const address = ipv4ToNumber(offered.lease.address);
+          const bound = bindLease(x.leases, subnet, client, address, leaseTime, now);
+          if (bound.ok) {
+            x.writes.push(...bound.writes);
+            x.lease = bound.lease;
+            const d = newDraft('ack');
+            d.yiaddr = bound.lease.address;
+            addLeaseTimes(d, subnet, bound.leaseTime);
+            d.options.set(80, new Uint8Array(0));
+            x.reply = d;
+            x.trace.push(
+              `ACK ${bound.lease.address} for ${bound.leaseTime} s by rapid commit (RFC 4039, ${offered.source})`,
+            );
+            return undefined;
+          }
+          x.trace.push(`rapid commit of ${offered.lease.address} refused (${bound.reason}): OFFER instead`);
+        }
         x.lease = offered.lease;
         const d = newDraft('offer');
         d.yiaddr = offered.lease.address;

@@ -78,6 +78,12 @@ export interface SubnetConfig {
    * dhcpd binds them for ever; a dynamic address then stays taken until the record is removed).
    */
   readonly bootpLeaseTime?: number | 'infinite';
+  /**
+   * Rapid Commit (RFC 4039): a DHCPDISCOVER carrying option 80 gets a committed DHCPACK at once (two
+   * messages instead of four). Default false, as in Kea: only for subnets where this is the only server,
+   * since a client that asked several servers may be bound by each of them (RFC 4039 §3).
+   */
+  readonly rapidCommit?: boolean;
 }
 
 /** Which BOOTP clients a subnet serves (see `SubnetConfig.bootp`). */
@@ -112,6 +118,7 @@ export interface Subnet {
   readonly rebindingRatio: number;
   readonly bootp: BootpMode;
   readonly bootpLeaseTime: number | 'infinite';
+  readonly rapidCommit: boolean;
 }
 
 function parseRange(r: AddressRange | string, field: string, subnet: string): NumericRange {
@@ -261,6 +268,9 @@ export function compileSubnet(config: SubnetConfig): Subnet {
   ) {
     bad('bootpLeaseTime', `${JSON.stringify(bootpLeaseTime)} is neither 'infinite' nor 1..4294967294 s`);
   }
+  const rapidCommit = config.rapidCommit ?? false;
+  if (typeof rapidCommit !== 'boolean')
+    bad('rapidCommit', `${JSON.stringify(rapidCommit)} is not true or false`);
   return {
     id,
     cidr,
@@ -278,6 +288,7 @@ export function compileSubnet(config: SubnetConfig): Subnet {
     rebindingRatio,
     bootp,
     bootpLeaseTime,
+    rapidCommit,
   };
 }
 

@@ -25,6 +25,7 @@ const LOAD_NET = '10.96';
 const MAX_LOSS = 0.025;
 /** DHCP_BENCH_VERBOSE=1 prints perfdhcp's whole report for every step. */
 const VERBOSE = process.env['DHCP_BENCH_VERBOSE'] === '1';
+const PIN = process.env['DHCP_BENCH_PIN'] === '1';
 /** pxekit journal durability: 'fsync' (default, what the ACK waits for) or 'none' (OS buffers only). */
 const DURABILITY = process.env['DHCP_BENCH_DURABILITY'] === 'none' ? 'none' : 'fsync';
 
@@ -92,6 +93,7 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
       'server',
       'node',
       [
+        ...(process.env['DHCP_BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== ''),
         agent,
         JSON.stringify({
           config,
@@ -168,6 +170,10 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
 async function measure(lab: Lab, kind: string): Promise<Step[]> {
   const dir = makeTempDir(`bench-${kind}`);
   const server = await startServer(lab, kind, dir.path);
+  // DHCP_BENCH_PIN=1: the server (every thread) on CPU 0, perfdhcp on CPU 1, so neither competes with
+  // the other for a core and the result is the server's one-core rate rather than the scheduler's mood.
+  if (PIN)
+    await lab.exec('server', 'taskset', ['-a', '-p', '-c', '0', String(server.pid)], { timeoutMs: 5000 });
   const steps: Step[] = [];
   try {
     // Warm-up, not counted: JIT compilation (pxekit) and first-lease-file growth (all three).
@@ -198,8 +204,9 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
         : undefined;
       const r = await lab.exec(
         'load',
-        VERBOSE ? '/usr/bin/time' : 'perfdhcp',
+        PIN ? 'taskset' : VERBOSE ? '/usr/bin/time' : 'perfdhcp',
         [
+          ...(PIN ? ['-c', '1', ...(VERBOSE ? ['/usr/bin/time'] : ['perfdhcp'])] : []),
           ...(VERBOSE
             ? ['-f', 'perfdhcp: user %U s, sys %S s, switches %w voluntary %c involuntary', 'perfdhcp']
             : []),

@@ -6,7 +6,7 @@
  *
  *   node server-agent.mjs '{"config":{...},"interfaces":["srv0"],"leaseFile":"/tmp/x/leases.journal"}'
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { DhcpServerConfig } from '../src/engine/server.js';
 import type { ProxyDhcpConfig } from '../src/engine/proxy.js';
 import { getOptionData } from '../src/wire/message.js';
@@ -68,16 +68,35 @@ server.on('error', (e) => print({ event: 'error', message: e.message }));
 // Event-loop delay, reported on close (benchmarks read it to see whether the loop was ever held).
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+// Garbage collection pauses by kind (1 scavenge, 2 mark-sweep-compact, 4 incremental, 8 weak callbacks).
+const gc: Record<string, { count: number; totalMs: number; maxMs: number }> = {};
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = String((e.detail as { kind?: number } | undefined)?.kind ?? 0);
+    const g = (gc[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    g.count++;
+    g.totalMs += e.duration;
+    g.maxMs = Math.max(g.maxMs, e.duration);
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 print({ event: 'listening', interfaces: server.interfaces });
 const stop = (): void => {
   ac.abort();
   void server.close().then(() => {
     loopDelay.disable();
+    gcObserver.disconnect();
     const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
     print({
       event: 'closed',
       stats: server.stats,
       store: (server.store as { stats?: object }).stats,
+      gc: Object.fromEntries(
+        Object.entries(gc).map(([k, g]) => [
+          k,
+          { count: g.count, totalMs: Math.round(g.totalMs), maxMs: Math.round(g.maxMs * 10) / 10 },
+        ]),
+      ),
       loopDelayMs: {
         p50: ms(loopDelay.percentile(50)),
         p99: ms(loopDelay.percentile(99)),

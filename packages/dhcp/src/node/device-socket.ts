@@ -31,6 +31,7 @@ const SO_BROADCAST = 6;
 const SO_BINDTODEVICE = 25;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
+const MSG_DONTWAIT = 0x40;
 
 /** An error from the device-socket mechanism, with the C errno when there is one. */
 export class DeviceSocketError extends Error {
@@ -43,7 +44,24 @@ export class DeviceSocketError extends Error {
   }
 }
 
+/**
+ * Sends one datagram on a socket descriptor with sendto(2), at once and without blocking. `address` is
+ * the destination IPv4 address as a 32-bit number. Returns the bytes sent, or `-errno` on failure
+ * (`-EAGAIN` when the socket's send buffer is full: the caller then queues the datagram elsewhere).
+ */
+export type SendDatagram = (fd: number, bytes: Uint8Array, port: number, address: number) => number;
+
+/** errno of a full non-blocking socket (Linux EAGAIN = EWOULDBLOCK). */
+export const EAGAIN = 11;
+
 let loading: Promise<OpenDeviceSocket> | undefined;
+let loadingSend: Promise<SendDatagram> | undefined;
+let loadingLibc: Promise<Libc> | undefined;
+
+interface Libc {
+  readonly koffi: typeof import('koffi')['default'];
+  readonly libc: ReturnType<typeof import('koffi')['default']['load']>;
+}
 
 /**
  * Loads the mechanism once per process (the FFI binding is immutable after loading, so caching it is
@@ -54,19 +72,51 @@ export function loadDeviceSockets(): Promise<OpenDeviceSocket> {
   return loading;
 }
 
+/**
+ * Loads the sendto(2) binding once per process, for sending on descriptors from `loadDeviceSockets`
+ * without going through `dgram` (which costs a request object, a DNS-style lookup step and a completion
+ * callback per datagram). Rejects like `loadDeviceSockets`.
+ */
+export function loadDatagramSend(): Promise<SendDatagram> {
+  loadingSend ??= loadSend();
+  return loadingSend;
+}
+
+function loadLibc(): Promise<Libc> {
+  loadingLibc ??= (async () => {
+    if (process.platform !== 'linux') {
+      throw new DeviceSocketError(
+        `per-interface sockets need Linux SO_BINDTODEVICE; this is ${process.platform}`,
+      );
+    }
+    let koffi: typeof import('koffi')['default'];
+    try {
+      koffi = (await import('koffi')).default;
+    } catch (error) {
+      throw new DeviceSocketError('koffi could not be loaded', undefined, error);
+    }
+    return { koffi, libc: koffi.load('libc.so.6') };
+  })();
+  return loadingLibc;
+}
+
+async function loadSend(): Promise<SendDatagram> {
+  const { koffi, libc } = await loadLibc();
+  // ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t). The sockaddr_in is
+  // one reused 16-byte buffer filled in place: calls are synchronous on the one JS thread.
+  const sendto = libc.func('sendto', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'uint32_t']);
+  const sa = Buffer.alloc(16);
+  sa.writeUInt16LE(AF_INET, 0);
+  return (fd, bytes, port, address) => {
+    sa.writeUInt16BE(port, 2);
+    sa.writeUInt32BE(address >>> 0, 4);
+    const n = sendto(fd, bytes, bytes.byteLength, MSG_DONTWAIT, sa, 16) as number;
+    return n >= 0 ? n : -koffi.errno();
+  };
+}
+
 async function load(): Promise<OpenDeviceSocket> {
-  if (process.platform !== 'linux') {
-    throw new DeviceSocketError(
-      `per-interface sockets need Linux SO_BINDTODEVICE; this is ${process.platform}`,
-    );
-  }
-  let koffi: typeof import('koffi')['default'];
-  try {
-    koffi = (await import('koffi')).default;
-  } catch (error) {
-    throw new DeviceSocketError('koffi could not be loaded', undefined, error);
-  }
-  const libc = koffi.load('libc.so.6');
+  const { koffi, libc } = await loadLibc();
   const sockaddrIn = koffi.struct({
     family: 'uint16_t',
     // Port and address are in network byte order: declared as bytes, no host-endianness question.

@@ -12,6 +12,7 @@
  * point leaves either the old or the new complete file. On open the journal is always rewritten this way,
  * which also drops a torn last record before anything is appended after it.
  */
+import { writeSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
@@ -139,7 +140,10 @@ export class JournalLeaseStore implements LeaseStore {
       this.#waiters = [];
       try {
         if (batch.length > 0) {
-          await this.#fh.write(batch.join(''));
+          // The append itself is written here, synchronously: it only copies into the page cache (a few µs),
+          // and a thread-pool round trip for it would cost two thread wake-ups per batch on a busy machine.
+          // Only the sync, which waits for the disk, goes to the thread pool.
+          writeAll(this.#fh.fd, Buffer.from(batch.join(''), 'utf8'));
           if (this.#fsync) await this.#fh.datasync();
           this.#appended += batch.length;
           this.stats.batches++;
@@ -166,6 +170,12 @@ export class JournalLeaseStore implements LeaseStore {
     this.stats.compactions++;
     await old.close();
   }
+}
+
+/** write(2) until every byte is out (a regular file takes all at once unless the disk is full). */
+function writeAll(fd: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 async function writeSnapshot(path: string, leases: Iterable<Lease>): Promise<FileHandle> {

@@ -11,7 +11,7 @@
 import * as dc from 'node:diagnostics_channel';
 import { type Socket, createSocket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
-import { networkInterfaces } from 'node:os';
+import { constants as osConstants, networkInterfaces } from 'node:os';
 import type { Destination, DropReason, EngineResult, ReplyKind, RequestContext } from '../engine/types.js';
 import type { BootDecision } from '../engine/boot.js';
 import { ProxyDhcpEngine, type ProxyDhcpConfig } from '../engine/proxy.js';
@@ -25,7 +25,8 @@ import {
   tryDecodeDhcpMessage,
 } from '../wire/message.js';
 import { encodeDhcpReply } from '../wire/reply.js';
-import { loadDeviceSockets } from './device-socket.js';
+import { tryParseIpv4 } from '../lease/ipv4.js';
+import { EAGAIN, loadDatagramSend, loadDeviceSockets, type SendDatagram } from './device-socket.js';
 import { type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';
 
 /** Diagnostics channels (node:diagnostics_channel); publishing costs nothing without subscribers. */
@@ -159,13 +160,27 @@ export interface DhcpServerStats {
 
 type Engine = DhcpServerEngine | ProxyDhcpEngine;
 
+/** A bound socket; `fd` when we created the descriptor ourselves (device sockets) and can sendto(2) on it. */
+interface Endpoint {
+  readonly socket: Socket;
+  readonly itf: ServedInterface;
+  readonly fd?: number;
+}
+
+let errnoNames: Map<number, string> | undefined;
+function errnoName(errno: number): string {
+  errnoNames ??= new Map(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
 /** A running DHCP server. Create with `createDhcpServer`. */
 export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
   readonly engine: Engine;
   readonly store: LeaseStore;
   readonly interfaces: readonly ServedInterface[];
   readonly stats: DhcpServerStats = { received: 0, replies: 0, drops: {} };
-  readonly #sockets: { socket: Socket; itf: ServedInterface }[];
+  readonly #sockets: Endpoint[];
+  readonly #sendDatagram: SendDatagram | undefined;
   readonly #options: CreateDhcpServerOptions;
   readonly #inflight = new Set<Promise<void>>();
   #closing: Promise<void> | undefined;
@@ -174,18 +189,22 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
   constructor(
     engine: Engine,
     store: LeaseStore,
-    sockets: { socket: Socket; itf: ServedInterface }[],
+    sockets: Endpoint[],
     options: CreateDhcpServerOptions,
+    sendDatagram?: SendDatagram,
   ) {
     super();
+    this.#sendDatagram = sendDatagram;
     this.engine = engine;
     this.store = store;
     this.#sockets = sockets;
     this.interfaces = sockets.map((s) => s.itf);
     this.#options = options;
-    for (const { socket, itf } of sockets) {
-      socket.on('message', (bytes, rinfo) => this.#receive(socket, itf, bytes, rinfo.address, rinfo.port));
-      socket.on('error', (error) => this.#error(error));
+    for (const endpoint of sockets) {
+      endpoint.socket.on('message', (bytes, rinfo) =>
+        this.#receive(endpoint, bytes, rinfo.address, rinfo.port),
+      );
+      endpoint.socket.on('error', (error) => this.#error(error));
     }
   }
 
@@ -199,8 +218,9 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
     this.emit('drop', event);
   }
 
-  #receive(socket: Socket, itf: ServedInterface, bytes: Uint8Array, address: string, port: number): void {
+  #receive(endpoint: Endpoint, bytes: Uint8Array, address: string, port: number): void {
     if (this.#closing !== undefined) return;
+    const itf = endpoint.itf;
     this.stats.received++;
     const from = { address, port };
     // Strict decode first (the common case, and cheaper); only a message it rejects goes through the
@@ -251,19 +271,19 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
       return;
     }
     for (const w of result.writes) this.store.put(w);
-    const task = this.#finish(socket, itf, request, result, mac, from);
+    const task = this.#finish(endpoint, request, result, mac, from);
     this.#inflight.add(task);
     void task.finally(() => this.#inflight.delete(task));
   }
 
   async #finish(
-    socket: Socket,
-    itf: ServedInterface,
+    endpoint: Endpoint,
     request: DhcpMessage,
     result: Exclude<EngineResult, { type: 'drop' }>,
     mac: string,
     from: { address: string; port: number },
   ): Promise<void> {
+    const itf = endpoint.itf;
     if (result.writes.length > 0) {
       try {
         // RFC 2131 §4.3.1: the binding is committed to stable storage before the DHCPACK is sent.
@@ -310,9 +330,12 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
     }
     const d = result.destination;
     const port = d.port === 68 ? (this.#options.clientPort ?? 68) : d.port;
-    const sent = await new Promise<Error | null>((resolve) =>
-      socket.send(bytes, port, d.address, (e) => resolve(e)),
-    );
+    let sent = this.#sendNow(endpoint, bytes, port, d.address);
+    if (sent === undefined) {
+      sent = await new Promise<Error | null>((resolve) =>
+        endpoint.socket.send(bytes, port, d.address, (e) => resolve(e)),
+      );
+    }
     if (sent !== null) {
       this.#drop({
         reason: 'send-failed',
@@ -343,6 +366,24 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
     };
     if (DHCP_CHANNELS.reply.hasSubscribers) DHCP_CHANNELS.reply.publish(event);
     this.emit(result.kind, event);
+  }
+
+  /**
+   * Sends with one sendto(2) on the descriptor, skipping dgram's per-datagram request, lookup step and
+   * completion callback (see docs/decisions.md). Returns null when sent, an Error when the kernel refused
+   * it, or undefined when dgram must send it: no descriptor of ours, datagrams already queued in dgram
+   * (keeps their order), or a full send buffer (EAGAIN: dgram queues it and waits for the socket).
+   */
+  #sendNow(endpoint: Endpoint, bytes: Uint8Array, port: number, address: string): Error | null | undefined {
+    const send = this.#sendDatagram;
+    if (send === undefined || endpoint.fd === undefined) return undefined;
+    if (endpoint.socket.getSendQueueCount() > 0) return undefined;
+    const ip = tryParseIpv4(address);
+    if (ip === undefined) return undefined;
+    const n = send(endpoint.fd, bytes, port, ip);
+    if (n >= 0) return null;
+    if (n === -EAGAIN) return undefined;
+    return new Error(`send ${errnoName(-n)} ${address}:${port}`);
   }
 
   /** Stops receiving, lets replies in flight finish (their leases flushed), closes sockets and the store. */
@@ -431,11 +472,13 @@ export async function createDhcpServer(options: CreateDhcpServerOptions): Promis
   if (!Number.isSafeInteger(receiveBufferSize) || receiveBufferSize < 0) {
     throw new TypeError(`createDhcpServer: receiveBufferSize ${receiveBufferSize} is not a byte count`);
   }
-  const sockets: { socket: Socket; itf: ServedInterface }[] = [];
+  const sockets: Endpoint[] = [];
+  let sendDatagram: SendDatagram | undefined;
   try {
     if ((options.bind ?? 'device') === 'device') {
       if (names.length === 0) throw new Error('createDhcpServer: no interface with an IPv4 address to serve');
       const open = await loadDeviceSockets();
+      sendDatagram = await loadDatagramSend();
       for (const name of names) {
         const address = ipv4Of(name);
         if (address === undefined) throw new Error(`createDhcpServer: interface ${name} has no IPv4 address`);
@@ -447,6 +490,7 @@ export async function createDhcpServer(options: CreateDhcpServerOptions): Promis
           sockets.push({
             socket,
             itf: { name, address, port: socket.address().port, role, receiveBufferSize: granted },
+            fd,
           });
         }
       }
@@ -474,7 +518,7 @@ export async function createDhcpServer(options: CreateDhcpServerOptions): Promis
     await store.close();
     throw error;
   }
-  const server = new DhcpServer(engine, store, sockets, options);
+  const server = new DhcpServer(engine, store, sockets, options, sendDatagram);
   if (options.signal !== undefined) {
     if (options.signal.aborted) await server.close();
     else options.signal.addEventListener('abort', () => void server.close(), { once: true });

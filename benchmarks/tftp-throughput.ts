@@ -58,17 +58,18 @@ async function agentGet(a: GetArgs): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ms, results: out })}\n`);
 }
 
-async function agentServe(a: { host: string; root: string }): Promise<void> {
+async function agentServe(a: { host: string; root: string; dataPlane: 'worker' | 'dgram' }): Promise<void> {
   const server = await createTftpServer({
     root: a.root,
     host: a.host,
+    dataPlane: a.dataPlane,
     port: 69,
     maxBlockSize: 65464,
     maxWindowSize: 64,
     rateLimit: false,
     maxTransfers: 1024,
   });
-  process.stdout.write(`listening ${JSON.stringify(server.address())}\n`);
+  process.stdout.write(`listening ${JSON.stringify(server.address())} ${JSON.stringify(server.dataPlane)}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -106,8 +107,9 @@ async function main(): Promise<void> {
       'tftpd-hpa': lab.ip(2),
       dnsmasq: lab.ip(3),
       atftpd: lab.ip(4),
+      'pxekit-dgram': lab.ip(5),
     };
-    for (const n of [2, 3, 4]) {
+    for (const n of [2, 3, 4, 5]) {
       await lab.exec('server', 'ip', ['addr', 'add', `${lab.ip(n)}/24`, 'dev', lab.server.ifname], {
         timeoutMs: 10_000,
       });
@@ -129,10 +131,16 @@ async function main(): Promise<void> {
       await bound(name, d);
       return d;
     };
+    // pxekit twice: its default worker data plane, and dgram (the path before it, and the fallback).
     const pxekitServer = await start('pxekit', process.execPath, [
       self,
       'serve',
-      JSON.stringify({ host: addr.pxekit, root: dir.path }),
+      JSON.stringify({ host: addr.pxekit, root: dir.path, dataPlane: 'worker' }),
+    ]);
+    await start('pxekit-dgram', process.execPath, [
+      self,
+      'serve',
+      JSON.stringify({ host: addr['pxekit-dgram'], root: dir.path, dataPlane: 'dgram' }),
     ]);
     await start('tftpd-hpa', 'in.tftpd', [
       '--foreground',
@@ -160,7 +168,7 @@ async function main(): Promise<void> {
       '--tftp-max=1000',
       '--quiet-tftp',
     ]);
-    const names = ['pxekit', 'tftpd-hpa', 'dnsmasq'];
+    const names = ['pxekit', 'pxekit-dgram', 'tftpd-hpa', 'dnsmasq'];
     if (existsSync(atftpd)) {
       await start('atftpd', atftpd, [
         '--daemon',
@@ -237,7 +245,7 @@ async function main(): Promise<void> {
     ];
     for (const [, blksize, window] of cases) {
       // Windowed cases only where the server grants windowsize (pxekit, atftpd); lock-step for all.
-      const here = names.filter((n) => window === 1 || n === 'pxekit' || n === 'atftpd');
+      const here = names.filter((n) => window === 1 || n.startsWith('pxekit') || n === 'atftpd');
       const a = new Map<string, number[]>(here.map((n) => [n, []]));
       // Server CPU per block (user + system, forked children included: tftpd-hpa forks per transfer).
       const cpu = new Map<string, number[]>(here.map((n) => [n, []]));
@@ -291,7 +299,7 @@ async function main(): Promise<void> {
     console.log(
       `\nTFTP ${MB} MiB across veth, MB/s (median of ${RUNS}); ratio = pxekit / fastest C server, same client`,
     );
-    console.log('client  | case            | pxekit | tftpd-hpa | dnsmasq | atftpd | ratio');
+    console.log('client  | case            | pxekit |  dgram | tftpd-hpa | dnsmasq | atftpd | ratio');
     for (const client of ['atftp', 'pxekit']) {
       for (const [label, blksize, window] of cases) {
         const get = (s: string) =>
@@ -310,12 +318,12 @@ async function main(): Promise<void> {
         const f = (x: number | undefined) => (x === undefined ? '     -' : x.toFixed(1).padStart(6));
         const extra = window > 1 && lockStep ? `  (${(px! / lockStep).toFixed(2)}x pxekit lock-step)` : '';
         console.log(
-          `${client.padEnd(7)} | ${label.padEnd(15)} | ${f(px)} | ${f(cs[0]).padStart(9)} | ${f(cs[1]).padStart(7)} | ${f(cs[2])} | ${px && ref ? (px / ref).toFixed(2) : '-'}${extra}`,
+          `${client.padEnd(7)} | ${label.padEnd(15)} | ${f(px)} | ${f(get('pxekit-dgram'))} | ${f(cs[0]).padStart(9)} | ${f(cs[1]).padStart(7)} | ${f(cs[2])} | ${px && ref ? (px / ref).toFixed(2) : '-'}${extra}`,
         );
       }
     }
     console.log('\nServer CPU per block, µs (user + system, atftp client; lower is better)');
-    console.log('case            | pxekit | tftpd-hpa | dnsmasq | atftpd');
+    console.log('case            | pxekit |  dgram | tftpd-hpa | dnsmasq | atftpd');
     for (const [label, blksize, window] of cases) {
       const us = (s: string) => {
         const x = rows.find(
@@ -324,7 +332,7 @@ async function main(): Promise<void> {
         return x === undefined || Number.isNaN(x) ? '     -' : x.toFixed(1).padStart(6);
       };
       console.log(
-        `${label.padEnd(15)} | ${us('pxekit')} | ${us('tftpd-hpa').padStart(9)} | ${us('dnsmasq').padStart(7)} | ${us('atftpd')}`,
+        `${label.padEnd(15)} | ${us('pxekit')} | ${us('pxekit-dgram')} | ${us('tftpd-hpa').padStart(9)} | ${us('dnsmasq').padStart(7)} | ${us('atftpd')}`,
       );
     }
   } finally {
@@ -340,7 +348,9 @@ function lockStepBest(
   blksize: number,
 ): number | undefined {
   const xs = rows
-    .filter((r) => r.server !== 'pxekit' && r.client === client && r.blksize === blksize && r.window === 1)
+    .filter(
+      (r) => !r.server.startsWith('pxekit') && r.client === client && r.blksize === blksize && r.window === 1,
+    )
     .map((r) => r.mbps);
   return xs.length ? Math.max(...xs) : undefined;
 }
@@ -403,5 +413,5 @@ function peakRssMb(pid: number): number | undefined {
 }
 
 if (mode === 'get') await agentGet(JSON.parse(json ?? '{}') as GetArgs);
-else if (mode === 'serve') await agentServe(JSON.parse(json ?? '{}') as { host: string; root: string });
+else if (mode === 'serve') await agentServe(JSON.parse(json ?? '{}') as Parameters<typeof agentServe>[0]);
 else await main();

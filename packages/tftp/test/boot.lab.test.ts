@@ -75,7 +75,8 @@ describe.skipIf(!lab.ok)(labTitle('PXE firmware fetches from the pxekit TFTP ser
       ],
       { name: 'pxekit-tftp' },
     );
-    await server.waitForOutput(/listening/, 15_000);
+    // Firmware fetches through the worker data plane (the Linux default; the agent bundles its worker).
+    await server.waitForOutput(/listening .*"mode":"worker"/, 15_000);
     dhcp = await startDnsmasq(netlab, { bootFile: { bios: 'pxelinux.0', efi64: 'syslinux.efi' } });
   });
 

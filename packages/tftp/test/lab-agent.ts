@@ -65,7 +65,7 @@ if (op === 'get') {
     ),
   );
   server.on('drop', (d) => process.stdout.write(`DROP ${JSON.stringify(d)}\n`));
-  process.stdout.write(`listening ${JSON.stringify(server.address())}\n`);
+  process.stdout.write(`listening ${JSON.stringify(server.address())} ${JSON.stringify(server.dataPlane)}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

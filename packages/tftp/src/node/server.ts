@@ -7,13 +7,15 @@ import { type FilenameOptions, parseMode, sanitizeFilename } from '../engine/fil
 import { type NegotiationLimits, negotiateOptions } from '../engine/negotiate.js';
 import { ReceiveTransfer } from '../engine/receiver.js';
 import { SendTransfer } from '../engine/sender.js';
-import type { Peer, Transfer, TransferOutcome, TransferStats } from '../engine/types.js';
+import type { Peer, Transfer, TransferOutcome, TransferResult, TransferStats } from '../engine/types.js';
 import { ERROR_CODE, TFTP_PORT } from '../wire/constants.js';
 import { TFTP_ERR, TftpError, type TftpErrorCode } from '../wire/errors.js';
 import { encodePacket, type TftpOption, tryDecodePacket } from '../wire/packet.js';
 import { FileCache, type FileCacheOptions } from './cache.js';
 import { displayAddress, EngineDriver, monotonicNow } from './driver.js';
 import { createInRoot, openInRoot, type SymlinkPolicy, type WriteTarget } from './jail.js';
+import { DataPlane, type PlaneTransfer, type PlaneTransferSpec } from './plane.js';
+import type { PlaneSource } from './plane-protocol.js';
 
 /** What a virtual-file handler receives. */
 export interface VirtualFileRequest {
@@ -87,6 +89,15 @@ export interface TftpServerOptions extends NegotiationLimits {
   readonly signal?: AbortSignal;
   /** Default 5000. */
   readonly drainTimeoutMs?: number;
+  /**
+   * How read transfers move their blocks. `worker` (Linux): a worker thread drives their sockets with
+   * epoll through koffi — about twice the lock-step rate of `dgram`, off the main thread. `dgram`: Node's
+   * dgram sockets on the main thread. `auto` (default): `worker` when available, else `dgram`. Uploads,
+   * streamed virtual files and single-port mode always use `dgram`. See `server.dataPlane`.
+   */
+  readonly dataPlane?: 'auto' | 'worker' | 'dgram';
+  /** Path or URL of the data-plane worker script, for bundled applications (default: found beside this module). */
+  readonly dataPlaneWorker?: string | URL;
 }
 
 export interface TftpRequestEvent {
@@ -132,6 +143,7 @@ export interface TftpServerEventMap {
 interface Session {
   readonly key: string;
   driver: EngineDriver | undefined;
+  plane: PlaneTransfer | undefined;
   socket: Socket | undefined;
   readonly ownsSocket: boolean;
   readonly abort: AbortController;
@@ -163,12 +175,18 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
   #draining = false;
   #closed: Promise<void> | undefined;
   #portCursor = 0;
+  readonly #plane: DataPlane | undefined;
+  readonly #planeReason: string | undefined;
 
   /** @internal use createTftpServer */
-  constructor(opts: TftpServerOptions, socket: Socket) {
+  constructor(opts: TftpServerOptions, socket: Socket, plane?: DataPlane | string) {
     super();
     this.#opts = opts;
     this.#socket = socket;
+    if (plane instanceof DataPlane) {
+      this.#plane = plane;
+      plane.onFatal = (message) => this.emit('warning', new Error(`TFTP data plane stopped: ${message}`));
+    } else this.#planeReason = plane;
     this.#cache = opts.cache === false ? undefined : new FileCache(opts.cache ?? {});
     socket.on('message', (msg, rinfo) => this.#onListenerMessage(msg, rinfo));
     socket.on('error', (err) => this.emit('warning', err));
@@ -186,6 +204,15 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
   /** Transfers in progress. */
   get activeTransfers(): number {
     return this.#sessions.size;
+  }
+
+  /**
+   * Which data plane read transfers use, and why not `worker` when they do not (see the `dataPlane`
+   * option). A worker that dies mid-run fails its transfers and later ones fall back to `dgram`.
+   */
+  get dataPlane(): { mode: 'worker' | 'dgram'; reason?: string } {
+    if (this.#plane?.alive) return { mode: 'worker' };
+    return { mode: 'dgram', reason: this.#plane ? 'the worker stopped' : (this.#planeReason ?? 'disabled') };
   }
 
   /** Hot-file cache counters. */
@@ -221,8 +248,11 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     }
     for (const s of [...this.#sessions.values()]) {
       s.driver?.input({ type: 'abort', message: 'Server shutting down' });
-      this.#endSession(s);
+      if (!s.plane) this.#endSession(s);
     }
+    // Stopping the worker aborts its transfers (ERROR 0 to each peer) and reports them before it exits.
+    await this.#plane?.close();
+    for (const s of [...this.#sessions.values()]) this.#endSession(s);
     await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
   }
 
@@ -305,6 +335,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     const session: Session = {
       key,
       driver: undefined,
+      plane: undefined,
       socket: undefined,
       ownsSocket: this.#opts.transferPorts !== 'single',
       abort: new AbortController(),
@@ -355,6 +386,9 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     let cleanup: () => Promise<void> = async () => {};
     const root = typeof limits.root === 'function' ? limits.root(shown) : limits.root;
     let readBlockSize = 512;
+    /** Set when the transfer can run on the worker data plane: bytes in memory or an open file. */
+    let planeSource: PlaneSource | undefined;
+    let planeSpec: Omit<PlaneTransferSpec, 'source'> | undefined;
 
     if (req.type === 'rrq') {
       let data: Uint8Array | AsyncIterable<Uint8Array> | undefined;
@@ -403,6 +437,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
           } else {
             source = 'file';
             const handle = f.handle;
+            planeSource = { kind: 'fd', fd: handle.fd };
             let pos = 0;
             let closed = false;
             cleanup = async () => {
@@ -444,16 +479,17 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
         return refuse(neg.error, filename);
       }
       readBlockSize = neg.params.blockSize;
-      engine = new SendTransfer({
-        role: 'server',
+      planeSpec = {
         peer: remote,
         params: neg.params,
         ...(neg.oack ? { oack: neg.oack } : {}),
         netascii: mode === 'netascii',
         retry,
         unverifiedRetries: limits.unverifiedRetries ?? 2,
-      });
+      };
+      engine = new SendTransfer({ role: 'server', ...planeSpec });
       if (data instanceof Uint8Array) {
+        planeSource = { kind: 'bytes', bytes: data };
         const bytes = data;
         let fed = false;
         feed = () => {
@@ -512,6 +548,55 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
       await cleanup();
       await sink?.discard();
       return refuse(new TftpError(TFTP_ERR.ABORTED, 'Server shutting down'), filename);
+    }
+    const plane = this.#plane;
+    if (planeSource && planeSpec && plane?.alive && session.ownsSocket) {
+      const fd = this.#planeSocket(plane, session);
+      if (fd === undefined) {
+        await cleanup();
+        return refuse(new TftpError(TFTP_ERR.BUSY, 'Server busy'), filename);
+      }
+      let result: TransferResult | undefined;
+      session.plane = plane.start(
+        fd,
+        { ...planeSpec, source: planeSource },
+        {
+          onDone: (r) => {
+            result = r;
+            session.abort.abort();
+          },
+          onClose: () => {
+            this.#endSession(session);
+            const r = result ?? {
+              outcome: 'failed' as const,
+              error: new TftpError(TFTP_ERR.SOURCE, 'transfer could not start'),
+              options: [],
+              stats: (engine as SendTransfer).stats,
+            };
+            void cleanup()
+              .then(() => {
+                const event: TftpTransferEvent = {
+                  id,
+                  kind: 'rrq',
+                  remote: shown,
+                  filename,
+                  outcome: r.outcome,
+                  ...(r.error ? { error: r.error } : {}),
+                  options: r.options,
+                  stats: r.stats,
+                  durationMs: monotonicNow() - started,
+                  source,
+                };
+                this.emit('transfer', event);
+                if (transferChannel.hasSubscribers) transferChannel.publish(event);
+              })
+              .catch((err: unknown) =>
+                this.emit('warning', err instanceof Error ? err : new Error(String(err))),
+              );
+          },
+        },
+      );
+      return;
     }
     const socket = await this.#transferSocket(session);
     if (!socket) {
@@ -599,6 +684,29 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
       socket.on('message', (msg, rinfo) => driver.datagram(msg, rinfo.address, rinfo.port));
     }
     driver.start();
+  }
+
+  /** A transfer socket for the worker: ephemeral or from the configured range; undefined when none is free. */
+  #planeSocket(plane: DataPlane, session: Session): number | undefined {
+    const mode = this.#opts.transferPorts;
+    const host = this.#opts.host ?? '0.0.0.0';
+    const open = (port: number): number | undefined => {
+      try {
+        return plane.openSocket(host, port);
+      } catch (err) {
+        this.emit('warning', err instanceof Error ? err : new Error(String(err)));
+        return undefined;
+      }
+    };
+    if (mode === undefined || mode === 'single') return open(0);
+    const span = mode.to - mode.from + 1;
+    for (let i = 0; i < Math.min(span, 64); i++) {
+      const port = mode.from + ((this.#portCursor++ + i) % span);
+      if (session.closed) return undefined;
+      const fd = open(port);
+      if (fd !== undefined) return fd;
+    }
+    return undefined;
   }
 
   async #transferSocket(session: Session): Promise<Socket | undefined> {
@@ -703,5 +811,19 @@ export async function createTftpServer(options: TftpServerOptions): Promise<Tftp
       resolve();
     });
   });
-  return new TftpServer(options, socket);
+  let plane: DataPlane | string = 'disabled by the dataPlane option';
+  const want = options.dataPlane ?? 'auto';
+  if (want !== 'dgram' && options.transferPorts === 'single') plane = 'single-port mode runs on dgram';
+  else if (want !== 'dgram') {
+    try {
+      plane = await DataPlane.open(options.dataPlaneWorker);
+    } catch (err) {
+      plane = err instanceof Error ? err.message : String(err);
+      if (want === 'worker') {
+        socket.close();
+        throw new TftpError(TFTP_ERR.SOURCE, `the worker data plane is unavailable: ${plane}`, 0, err);
+      }
+    }
+  }
+  return new TftpServer(options, socket, plane);
 }

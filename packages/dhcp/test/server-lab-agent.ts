@@ -73,7 +73,8 @@ const gc: Record<string, { count: number; totalMs: number; maxMs: number }> = {}
 const gcObserver = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = String((e.detail as { kind?: number } | undefined)?.kind ?? 0);
-    const g = (gc[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    gc[kind] ??= { count: 0, totalMs: 0, maxMs: 0 };
+    const g = gc[kind];
     g.count++;
     g.totalMs += e.duration;
     g.maxMs = Math.max(g.maxMs, e.duration);

@@ -69,6 +69,10 @@ export {
   pxeBootMenu,
   pxeBootServers,
   pxeMenuPrompt,
+  PXE_DISCOVERY_CONTROL,
+  type PxeVendorOptions,
+  encodePxeVendorOptions,
+  readPxeBootItem,
 } from './wire/pxe.js';
 export {
   DHCP_OPTION,

@@ -24,6 +24,15 @@ const boot = {
   ipxeScriptUrl: 'http://10.99.0.1/boot.ipxe',
 };
 
+// A PXE menu (proxy mode): items per architecture, a shared type, local boot.
+const menu = {
+  items: [
+    { description: 'Install', arch: 'bios', type: 0x8000, bootFile: 'pxelinux' },
+    { description: 'Install', arch: 'efi-x64', type: 0x8000, bootFile: 'syslinux.efi' },
+    { description: 'Local disk' },
+  ],
+};
+
 function engine(): DhcpServerEngine {
   return new DhcpServerEngine({
     subnets: [
@@ -57,10 +66,14 @@ describe('engine properties', () => {
     fc.assert(
       fc.property(
         fc.oneof(dhcpMessageArbitrary(), pxeClientArbitrary(), relayedRequestArbitrary()),
-        fc.boolean(),
-        (msg, proxyMode) => {
-          const ctx = context(1_000_000);
-          const r = proxyMode ? new ProxyDhcpEngine({ boot }).handle(msg, ctx) : engine().handle(msg, ctx);
+        fc.constantFrom('server', 'proxy', 'proxy-menu'),
+        fc.constantFrom(67, 4011),
+        (msg, mode, port) => {
+          const ctx = context(1_000_000, { localPort: port });
+          const r =
+            mode === 'server'
+              ? engine().handle(msg, ctx)
+              : new ProxyDhcpEngine(mode === 'proxy' ? { boot } : { boot, menu }).handle(msg, ctx);
           expect(['reply', 'silent', 'drop']).toContain(r.type);
           checkReply(r, msg);
         },

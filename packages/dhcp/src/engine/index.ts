@@ -14,7 +14,7 @@ export {
   type NoBootDecision,
 } from './boot.js';
 export { type BootFacts, bootFactsOf } from './facts.js';
-export { type ProxyDhcpConfig, ProxyDhcpEngine } from './proxy.js';
+export { type ProxyDhcpConfig, ProxyDhcpEngine, type PxeMenu, type PxeMenuItem } from './proxy.js';
 export {
   applyBoot,
   bootOptions,

@@ -72,6 +72,11 @@ export type DropReason =
   | 'not-a-boot-client'
   /** proxyDHCP: no boot rule applies to the client. */
   | 'no-boot-rule'
+  /**
+   * proxyDHCP with a PXE menu: a boot server request (43.71) for a type that is no boot file item of the
+   * client's menu (unknown, another architecture's, local boot), or asking for credentials (PXE BIS).
+   */
+  | 'no-boot-item'
   /** A message on port 4011 that is not a DHCPREQUEST/INFORM for the boot server. */
   | 'wrong-port'
   /** The adapter could not decode the datagram (the codec's error code is in `detail`). */

@@ -155,3 +155,85 @@ export const pxeBootItem: ValueCodec<PxeBootItem> = defineCodec(
     t[o + 3] = v.layer & 255;
   },
 );
+
+/**
+ * Bits of sub-option 6, PXE_DISCOVERY_CONTROL (PXE 2.1 §2.4.5): how the client looks for a boot server
+ * once a menu item is chosen.
+ */
+export const PXE_DISCOVERY_CONTROL = {
+  /** Bit 0: no broadcast discovery. */
+  NO_BROADCAST: 1,
+  /** Bit 1: no multicast discovery. */
+  NO_MULTICAST: 2,
+  /** Bit 2: accept only the servers listed in sub-option 8. */
+  ONLY_LISTED_SERVERS: 4,
+  /** Bit 3: a boot file in the offer is downloaded at once: no prompt, menu or discovery. */
+  USE_BOOT_FILE: 8,
+} as const;
+
+/** The PXE sub-options a server sends in option 43, typed. Absent fields are not sent. */
+export interface PxeVendorOptions {
+  /** Sub-option 6: `PXE_DISCOVERY_CONTROL` bits. */
+  readonly discoveryControl?: number;
+  /** Sub-option 8: boot servers by type. */
+  readonly bootServers?: readonly PxeBootServer[];
+  /** Sub-option 9: the boot menu. */
+  readonly bootMenu?: readonly PxeMenuEntry[];
+  /** Sub-option 10: the prompt and its timeout. */
+  readonly menuPrompt?: PxeMenuPrompt;
+  /** Sub-option 71: the boot item a boot server answers for (echoed from the client's request). */
+  readonly bootItem?: PxeBootItem;
+}
+
+function putSubOption(out: number[], code: number, value: Uint8Array): void {
+  if (value.length > 255) badValue('pxe-vendor-options', `sub-option ${code} longer than 255 bytes`);
+  out.push(code, value.length, ...value);
+}
+
+/**
+ * Encodes PXE vendor sub-options as the value of option 43: in code order (6, 8, 9, 10, 71) and closed
+ * with END (255), as PXE ROMs expect (PXE 2.1 §2.4.5: "the last sub-option must be END"). Throws
+ * `DHCP_ERR_BAD_VALUE` when a value cannot be encoded or a sub-option exceeds 255 bytes.
+ *
+ * @example
+ * encodePxeVendorOptions({ discoveryControl: PXE_DISCOVERY_CONTROL.USE_BOOT_FILE }); // 6 1 8 255
+ */
+export function encodePxeVendorOptions(v: PxeVendorOptions): Uint8Array {
+  const out: number[] = [];
+  if (v.discoveryControl !== undefined) {
+    checkInt('pxe-discovery-control', v.discoveryControl, 0, 255);
+    out.push(6, 1, v.discoveryControl);
+  }
+  if (v.bootServers !== undefined) putSubOption(out, 8, pxeBootServers.encode([...v.bootServers]));
+  if (v.bootMenu !== undefined) putSubOption(out, 9, pxeBootMenu.encode([...v.bootMenu]));
+  if (v.menuPrompt !== undefined) putSubOption(out, 10, pxeMenuPrompt.encode(v.menuPrompt));
+  if (v.bootItem !== undefined) putSubOption(out, 71, pxeBootItem.encode(v.bootItem));
+  out.push(255);
+  return Uint8Array.from(out);
+}
+
+/**
+ * Sub-option 71 (boot item) of a request's option 43 value, or `undefined` when it is absent or
+ * malformed. Never throws: it reads what a client sent (PXE 2.1 §2.2.5, boot server discovery).
+ */
+export function readPxeBootItem(value: Uint8Array): PxeBootItem | undefined {
+  let i = 0;
+  while (i < value.length) {
+    const code = value[i]!;
+    if (code === 255) return undefined;
+    if (code === 0) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= value.length) return undefined;
+    const len = value[i + 1]!;
+    if (i + 2 + len > value.length) return undefined;
+    if (code === 71) {
+      if (len !== 4) return undefined;
+      const b = i + 2;
+      return { type: (value[b]! << 8) | value[b + 1]!, layer: (value[b + 2]! << 8) | value[b + 3]! };
+    }
+    i += 2 + len;
+  }
+  return undefined;
+}

@@ -138,6 +138,8 @@ export function compileDhcpConfig(config: PxekitConfig, endpoints: ServerEndpoin
         ...(s.dns.length === 0 ? {} : { dnsServers: s.dns }),
         ...(s.domain === undefined ? {} : { domainName: s.domain }),
         ...(single === undefined ? {} : { interface: single }),
+        ...(s.bootp === undefined ? {} : { bootp: s.bootp === 'off' ? false : s.bootp }),
+        ...(s.rapidCommit === undefined ? {} : { rapidCommit: s.rapidCommit }),
         ...(s.options.length === 0
           ? {}
           : { options: s.options.map((o) => ({ code: o.code, value: o.data })) }),

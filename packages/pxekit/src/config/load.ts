@@ -165,6 +165,8 @@ const schema = obj(
               leaseTime: field(duration),
               maxLeaseTime: field(duration),
               nextServer: field(ipv4),
+              bootp: field(oneOf(['reserved', 'dynamic', 'off'])),
+              rapidCommit: field(bool()),
               options: field(
                 record(optionValue, {
                   keyPattern: /^([a-z][A-Za-z0-9]*|[0-9]{1,3})$/,
@@ -350,6 +352,8 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
       leaseTime: s.leaseTime ?? 43200,
       maxLeaseTime: s.maxLeaseTime ?? Math.max(86400, s.leaseTime ?? 0),
       ...(s.nextServer === undefined ? {} : { nextServer: s.nextServer }),
+      ...(s.bootp === undefined ? {} : { bootp: s.bootp }),
+      ...(s.rapidCommit === undefined ? {} : { rapidCommit: s.rapidCommit }),
       options: each(s.options).flatMap(([key, value]) => {
         const o = checkOption(
           key,

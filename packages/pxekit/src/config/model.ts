@@ -86,6 +86,10 @@ export interface SubnetConfig {
   readonly maxLeaseTime: number;
   /** Overrides `server.address` as the TFTP server (siaddr / next-server) for this subnet. */
   readonly nextServer?: string;
+  /** BOOTP clients served: by reservation (the @pxekit/dhcp default), also from the ranges, or none. */
+  readonly bootp?: 'reserved' | 'dynamic' | 'off';
+  /** Rapid Commit (RFC 4039) for DISCOVERs carrying option 80; off unless set. */
+  readonly rapidCommit?: boolean;
   readonly options: readonly DhcpOptionSetting[];
 }
 

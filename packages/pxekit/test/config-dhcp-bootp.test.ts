@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDhcpConfig } from '../src/dhcp.js';
-import { formatIssue, loadConfig } from '../src/index.js';
+import { formatIssue, importDhcpdConf, loadConfig } from '../src/index.js';
 
 // The @pxekit/dhcp subnet settings `bootp` and `rapidCommit`, from the config file to the engine.
 
@@ -51,5 +51,24 @@ describe('dhcp.subnets[].bootp and rapidCommit', () => {
     const text = r.ok ? '' : r.issues.map(formatIssue).join('\n');
     expect(text).toMatch(/dhcp\.subnets\[0\]\.bootp/);
     expect(text).toMatch(/dhcp\.subnets\[0\]\.rapidCommit/);
+  });
+});
+
+describe('pxekit import: ISC dynamic-bootp', () => {
+  it('a range with dynamic-bootp makes the subnet bootp: dynamic, with a note when other ranges had none', () => {
+    const r = importDhcpdConf(`subnet 10.5.0.0 netmask 255.255.255.0 {
+  range dynamic-bootp 10.5.0.10 10.5.0.20;
+  range 10.5.0.30 10.5.0.40;
+}`);
+    const subnet = (r.config.dhcp as { subnets: Record<string, unknown>[] }).subnets[0]!;
+    expect(subnet.ranges).toEqual(['10.5.0.10-10.5.0.20', '10.5.0.30-10.5.0.40']);
+    expect(subnet.bootp).toBe('dynamic');
+    expect(r.notes.map((n) => n.message).join('\n')).toMatch(/dynamic-bootp now applies to all its ranges/);
+    expect(loadConfig(r.yaml).ok).toBe(true);
+  });
+
+  it('without dynamic-bootp the subnet keeps the default', () => {
+    const r = importDhcpdConf('subnet 10.5.0.0 netmask 255.255.255.0 {\n  range 10.5.0.10 10.5.0.20;\n}');
+    expect((r.config.dhcp as { subnets: Record<string, unknown>[] }).subnets[0]!.bootp).toBeUndefined();
   });
 });

@@ -340,11 +340,15 @@ export function importDhcpdConf(text: string, file = 'dhcpd.conf'): ImportResult
     const network = formatIpv4((net & prefixMask(prefix)) >>> 0);
     const scope: Scope = { options: {} };
     const ranges: string[] = [];
+    // ISC's per-range dynamic-bootp flag; pxekit's `bootp` setting is per subnet.
+    const bootpRanges: Token[] = [];
     const visit = (block: readonly Statement[]): void => {
       for (const st of block) {
         const k = st.words[0]?.text.toLowerCase();
         if (k === 'range') {
-          const words = st.words.slice(1).filter((w) => w.text.toLowerCase() !== 'dynamic-bootp');
+          const flag = st.words.find((w) => w.text.toLowerCase() === 'dynamic-bootp');
+          if (flag !== undefined) bootpRanges.push(flag);
+          const words = st.words.slice(1).filter((w) => w !== flag);
           const a = ip(words[0], 'range');
           const b = words[1] === undefined ? a : ip(words[1], 'range');
           if (a !== undefined && b !== undefined) ranges.push(`${a}-${b}`);
@@ -368,6 +372,14 @@ export function importDhcpdConf(text: string, file = 'dhcpd.conf'): ImportResult
     if (merged.maxLeaseTime !== undefined)
       out.maxLeaseTime = Math.max(merged.maxLeaseTime, merged.leaseTime ?? 0);
     if (scope.nextServer !== undefined) out.nextServer = scope.nextServer;
+    if (bootpRanges.length > 0) {
+      out.bootp = 'dynamic';
+      if (bootpRanges.length < ranges.length)
+        note(
+          bootpRanges[0]!,
+          `subnet ${network}: dynamic-bootp now applies to all its ranges (bootp: dynamic)`,
+        );
+    }
     if (Object.keys(merged.options).length > 0) out.options = merged.options;
     subnets.push(out);
   };

@@ -13,7 +13,7 @@ import {
   getOptionData,
 } from '../src/wire/message.js';
 import { encodeDhcpReply } from '../src/wire/reply.js';
-import { context, MAC, MT, option, request, SERVER } from './engine-helpers.js';
+import { context, MAC, MT, request, SERVER } from './engine-helpers.js';
 
 // BOOTP (RFC 951, RFC 1542): a request without option 53 gets a BOOTREPLY without 53, for a client with a
 // reservation, or from the pool when the subnet says `bootp: 'dynamic'` (ISC `dynamic-bootp`, dnsmasq

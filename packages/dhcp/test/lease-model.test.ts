@@ -12,7 +12,7 @@ import {
 } from '../src/lease/policy.js';
 import { compileSubnet } from '../src/lease/subnet.js';
 import { LeaseTable } from '../src/lease/table.js';
-import type { ClientIdentity, Lease } from '../src/lease/types.js';
+import { type ClientIdentity, INFINITE_LEASE, type Lease } from '../src/lease/types.js';
 
 // Model-based test of the lease policy (offer → request → ack, renew, release, decline, expiry, restart)
 // against a tiny model: which client was acknowledged which address until when, which offers are out,
@@ -135,6 +135,53 @@ class Request implements Cmd {
   }
 }
 
+/**
+ * The engine's shortcuts: Rapid Commit (RFC 4039: a DISCOVER bound at once) and a BOOTP binding
+ * (RFC 951: for ever). Both are an offer followed at once by a bind of the offered address.
+ */
+class OfferAndBind implements Cmd {
+  constructor(
+    readonly c: number,
+    readonly bootp: boolean,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  run(m: Model, r: Real): void {
+    r.table.sweep(m.now);
+    const blocked = blockedFor(m, this.c);
+    const offer = offerLease(r.table, subnet, client(this.c), {}, m.now, opts);
+    if (!offer.ok) {
+      expect(offer.reason).toBe('pool-exhausted');
+      expect(blocked.size).toBe(POOL);
+      checkInvariants(m, r);
+      return;
+    }
+    const a = ipv4ToNumber(offer.lease.address);
+    expect(blocked.has(a)).toBe(false);
+    const res = bindLease(
+      r.table,
+      subnet,
+      client(this.c),
+      a,
+      undefined,
+      m.now,
+      this.bootp ? 'infinite' : undefined,
+    );
+    expect(res.ok).toBe(true);
+    if (res.ok) {
+      if (this.bootp) expect(res.lease.expires).toBe(INFINITE_LEASE);
+      persist(r, res.writes);
+      m.acked.set(this.c, { address: a, expires: res.lease.expires });
+    }
+    m.offers.delete(this.c);
+    checkInvariants(m, r);
+  }
+  toString(): string {
+    return `${this.bootp ? 'bootp' : 'rapid-commit'}(${this.c})`;
+  }
+}
+
 class Renew implements Cmd {
   constructor(readonly c: number) {}
   check(m: Model): boolean {
@@ -247,7 +294,7 @@ class Restart implements Cmd {
 }
 
 describe('lease policy against a model', () => {
-  it('keeps one client per address, frees on expiry, quarantines declines and survives restarts', () => {
+  it('keeps one client per address, frees on expiry, quarantines declines and survives restarts (also rapid commit and BOOTP bindings)', () => {
     const c = fc.integer({ min: 0, max: 5 });
     const commands = [
       c.map((i) => new Discover(i)),
@@ -256,6 +303,7 @@ describe('lease policy against a model', () => {
       c.map((i) => new Release(i)),
       c.map((i) => new Decline(i)),
       c.map((i) => new Withdraw(i)),
+      fc.tuple(c, fc.boolean()).map(([i, bootp]) => new OfferAndBind(i, bootp)),
       fc.constantFrom(1_000, 6_000, 60_000, 120_000, 400_000).map((ms) => new Advance(ms)),
       fc.constant(new Restart()),
     ];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DhcpServerEngine, type DhcpServerConfig } from '../src/engine/server.js';
 import type { EngineResult, ReplyResult } from '../src/engine/types.js';
 import { DhcpConfigError } from '../src/errors.js';
+import { formatIscLeases, leasesFromIsc, parseIscLeases } from '../src/lease/isc-leases.js';
 import { decodeJournal, encodeJournalRecord, journalHeader } from '../src/lease/journal.js';
 import { INFINITE_LEASE } from '../src/lease/types.js';
 import {
@@ -189,6 +190,16 @@ describe('BOOTP clients (RFC 951 / RFC 1542)', () => {
       T0 + 1e12,
     );
     expect(restored.leases.at(0x0a630000 + Number(r.message.yiaddr.split('.')[3]))?.state).toBe('bound');
+  });
+
+  it('an infinite lease can be shown as a date and goes to dhcpd.leases as "ends never"', () => {
+    const engine = new DhcpServerEngine(config());
+    const lease = reply(engine.handle(bootpRequest(), context(T0))).lease!;
+    expect(new Date(lease.expires).getUTCFullYear()).toBe(275760);
+    const text = formatIscLeases([lease]);
+    expect(text).toContain('ends never;');
+    const back = leasesFromIsc(parseIscLeases(text), { subnetOf: () => 'lab' });
+    expect(back.leases[0]?.expires).toBe(INFINITE_LEASE);
   });
 
   it.each([

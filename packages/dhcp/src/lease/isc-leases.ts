@@ -9,7 +9,7 @@
  * line it was found on.
  */
 import { hex, tryParseHex, tryParseIpv4 } from './ipv4.js';
-import type { Lease } from './types.js';
+import { INFINITE_LEASE, type Lease } from './types.js';
 
 /** One `lease` block as dhcpd writes it, before it is mapped to a pxekit lease. */
 export interface IscLease {
@@ -267,7 +267,7 @@ export function leasesFromIsc(
     const clientId = b.uid === undefined ? undefined : hex(b.uid);
     const mac = b.mac ?? '';
     const start = b.starts ?? b.cltt ?? 0;
-    const expires = b.ends ?? Number.MAX_SAFE_INTEGER;
+    const expires = b.ends ?? INFINITE_LEASE;
     leases.push({
       address: b.address,
       subnet,
@@ -321,7 +321,7 @@ export function formatIscLeases(leases: Iterable<Lease>, comment = 'written by p
     if (binding === undefined) continue;
     out += `lease ${l.address} {\n`;
     out += `  starts ${formatIscDate(l.start)};\n`;
-    out += l.expires >= Number.MAX_SAFE_INTEGER ? '  ends never;\n' : `  ends ${formatIscDate(l.expires)};\n`;
+    out += l.expires >= INFINITE_LEASE ? '  ends never;\n' : `  ends ${formatIscDate(l.expires)};\n`;
     out += `  cltt ${formatIscDate(l.start)};\n`;
     out += `  binding state ${binding};\n`;
     out += '  next binding state free;\n';

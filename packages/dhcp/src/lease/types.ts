@@ -39,10 +39,11 @@ export interface Lease {
 
 /**
  * `expires` of a lease that never ends: a BOOTP binding (RFC 951 has no lease time; ISC dhcpd writes
- * `ends never`). `Number.MAX_SAFE_INTEGER`, the value `leasesFromIsc` already uses for `ends never`, so it
- * survives JSON and compares as later than any real time.
+ * `ends never`), or an ISC lease imported with `ends never`. 8.64e15 ms, the last instant a JavaScript
+ * `Date` can hold (ECMA-262 §21.4.1.1), so `new Date(expires)` still works for display; later than any real
+ * time, and JSON-safe. Test with `expires >= INFINITE_LEASE`.
  */
-export const INFINITE_LEASE: number = Number.MAX_SAFE_INTEGER;
+export const INFINITE_LEASE: number = 8_640_000_000_000_000;
 
 /** How a client is known (RFC 2131 §4.2: "client identifier" option 61 if present, else chaddr). */
 export interface ClientIdentity {

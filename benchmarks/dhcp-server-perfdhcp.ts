@@ -35,10 +35,20 @@ interface Step {
   achieved: number;
   /** Share of DISCOVERs and REQUESTs that got no (timely) answer. */
   loss: number;
+  /** Server CPU time (user + system, all threads) per completed exchange, µs. */
+  cpuUs: number;
+}
+
+/** One server's result in one round. */
+interface Result {
+  /** Best DORA rate at ≤ 2.5 % lost or late. */
+  rate: number;
+  /** Server CPU µs per exchange at the first (lowest) rate offered. */
+  cpuUs: number;
 }
 
 /** Parses perfdhcp's end-of-run report: sent/received/drops per exchange and the rate line. */
-function parsePerfdhcp(text: string): { achieved: number; loss: number } {
+function parsePerfdhcp(text: string): { achieved: number; loss: number; exchanges: number } {
   const sent = [...text.matchAll(/sent packets: (\d+)/g)].map((m) => Number(m[1]));
   const received = [...text.matchAll(/received packets: (\d+)/g)].map((m) => Number(m[1]));
   const rate = /Rate: ([\d.]+) 4-way exchanges\/second/.exec(text) ?? /Rate: ([\d.]+)/.exec(text);
@@ -47,6 +57,7 @@ function parsePerfdhcp(text: string): { achieved: number; loss: number } {
   return {
     achieved: rate === null ? 0 : Number(rate[1]),
     loss: totalSent === 0 ? 1 : Math.max(0, 1 - totalReceived / totalSent),
+    exchanges: received[1] ?? 0,
   };
 }
 
@@ -73,8 +84,8 @@ function machineCpu(): [number, number] {
 }
 
 async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon> {
-  if (kind === 'pxekit' || kind === 'pxekit-base') {
-    const agent = process.env[kind === 'pxekit' ? 'PXEKIT_DHCP_AGENT' : 'PXEKIT_DHCP_BASE_AGENT'];
+  if (kind.startsWith('pxekit')) {
+    const agent = process.env[kind === 'pxekit-base' ? 'PXEKIT_DHCP_BASE_AGENT' : 'PXEKIT_DHCP_AGENT'];
     if (agent === undefined) {
       throw new Error('run through dhcp-server-perfdhcp.mjs (with DHCP_BENCH_BASE for pxekit-base)');
     }
@@ -99,7 +110,10 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
           config,
           interfaces: [lab.server.ifname],
           leaseFile: `${dir}/pxekit.journal`,
-          durability: DURABILITY,
+          durability: kind === 'pxekit-nosync' ? 'none' : DURABILITY,
+          ...(process.env['DHCP_BENCH_SYNC_INTERVAL'] === undefined || kind === 'pxekit-base'
+            ? {}
+            : { syncIntervalMs: Number(process.env['DHCP_BENCH_SYNC_INTERVAL']) }),
           quiet: true,
         }),
       ],
@@ -186,6 +200,7 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
       },
     );
     for (const rate of RATES) {
+      const cpuBefore = cpuSeconds(server.pid);
       const before = VERBOSE
         ? {
             srv: await udpCounters(lab, 'server'),
@@ -246,10 +261,11 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
             ).toFixed(0)} %\n`,
         );
       }
-      const step = { rate, ...parsePerfdhcp(r.stdout) };
+      const { achieved, loss, exchanges } = parsePerfdhcp(r.stdout);
+      const step = { rate, achieved, loss, cpuUs: ((cpuSeconds(server.pid) - cpuBefore) * 1e6) / exchanges };
       steps.push(step);
       process.stdout.write(
-        `${kind.padEnd(8)} rate ${String(rate).padStart(6)}/s  achieved ${step.achieved.toFixed(0).padStart(6)}/s  lost ${(step.loss * 100).toFixed(2)} %\n`,
+        `${kind.padEnd(13)} rate ${String(rate).padStart(6)}/s  achieved ${step.achieved.toFixed(0).padStart(6)}/s  lost ${(step.loss * 100).toFixed(2).padStart(5)} %  server cpu ${step.cpuUs.toFixed(0)} µs/exchange\n`,
       );
       if (step.loss > 0.2) break; // far past saturation
     }
@@ -267,25 +283,40 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
   return steps;
 }
 
-/** The best rate with at most 2.5 % lost or late. */
-function bestRate(steps: readonly Step[]): number {
-  return Math.max(0, ...steps.filter((s) => s.loss <= MAX_LOSS).map((s) => s.achieved));
+/** The best rate with at most 2.5 % lost or late, and the CPU cost at the first rate. */
+function resultOf(steps: readonly Step[]): Result {
+  return {
+    rate: Math.max(0, ...steps.filter((s) => s.loss <= MAX_LOSS).map((s) => s.achieved)),
+    cpuUs: steps[0]?.cpuUs ?? Number.NaN,
+  };
 }
 
 /** pxekit against every other server, and pxekit-base against the reference servers. */
 function ratioPairs(): [string, string][] {
   const pairs: [string, string][] = [];
-  for (const a of ['pxekit', 'pxekit-base']) {
+  for (const a of ['pxekit', 'pxekit-nosync', 'pxekit-base']) {
     if (!SERVERS.includes(a)) continue;
-    for (const b of SERVERS) if (b !== a && !(a === 'pxekit-base' && b === 'pxekit')) pairs.push([a, b]);
+    for (const b of SERVERS) {
+      if (b === a || (a !== 'pxekit' && b.startsWith('pxekit'))) continue;
+      pairs.push([a, b]);
+    }
   }
   return pairs;
 }
 
-function printRatios(results: Map<string, number>): void {
+const median = (v: readonly number[]): number =>
+  [...v].sort((x, y) => x - y)[(v.length - 1) >> 1] ?? Number.NaN;
+
+/** Per pair: a/b of `metric` in every round where both are defined, and their median. */
+function printRatios(rounds: readonly Map<string, Result>[], metric: keyof Result, label: string): void {
+  process.stdout.write(`${label}\n`);
   for (const [a, b] of ratioPairs()) {
-    const rb = results.get(b) ?? 0;
-    if (rb > 0) process.stdout.write(`  ${a} / ${b}: ${((results.get(a) ?? 0) / rb).toFixed(2)}\n`);
+    const v = rounds
+      .map((r) => (r.get(a)?.[metric] ?? Number.NaN) / (r.get(b)?.[metric] ?? Number.NaN))
+      .filter((x) => Number.isFinite(x));
+    if (v.length === 0) continue;
+    const all = rounds.length > 1 ? `  (${v.map((x) => x.toFixed(2)).join(', ')})` : '';
+    process.stdout.write(`  ${`${a} / ${b}:`.padEnd(30)} ${median(v).toFixed(2)}${all}\n`);
   }
 }
 
@@ -295,35 +326,37 @@ try {
   await lab.addHost('load', { ip: lab.ip(5) });
   await lab.exec('load', 'ip', ['addr', 'add', `${LOAD_NET}.0.1/16`, 'dev', 'eth0']);
   await lab.exec('server', 'ip', ['route', 'add', `${LOAD_NET}.0.0/16`, 'via', lab.ip(5)]);
-  const rounds: Map<string, number>[] = [];
+  process.stdout.write(
+    `Durability: pxekit syncs its journal (fdatasync) before every DHCPACK${DURABILITY === 'none' ? ' — NOT in this run (DHCP_BENCH_DURABILITY=none)' : ''}; ` +
+      'pxekit-nosync writes it without syncing; kea-dhcp4 memfile (persist) and dnsmasq write their lease files without fsync.\n' +
+      `Placement: ${PIN ? 'server on CPU 0, perfdhcp on CPU 1 (DHCP_BENCH_PIN=1)' : 'unpinned: perfdhcp and the server share both CPUs'}.\n`,
+  );
+  const rounds: Map<string, Result>[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const results = new Map<string, number>();
-    for (const kind of SERVERS) results.set(kind, bestRate(await measure(lab, kind)));
+    const results = new Map<string, Result>();
+    for (const kind of SERVERS) results.set(kind, resultOf(await measure(lab, kind)));
     rounds.push(results);
-    process.stdout.write(`\nround ${round + 1}: DORA exchanges/s at <= 2.5 % lost (perfdhcp, same lab)\n`);
-    for (const [kind, rate] of results) process.stdout.write(`  ${kind.padEnd(12)} ${rate.toFixed(0)}\n`);
-    printRatios(results);
+    process.stdout.write(
+      `\nround ${round + 1}: DORA exchanges/s at <= 2.5 % lost (perfdhcp, same lab); server CPU µs/exchange at ${RATES[0]}/s\n`,
+    );
+    for (const [kind, r] of results) {
+      process.stdout.write(
+        `  ${kind.padEnd(14)} ${r.rate.toFixed(0).padStart(6)}  ${r.cpuUs.toFixed(0).padStart(4)} µs\n`,
+      );
+    }
+    printRatios([results], 'rate', ' rate ratio');
   }
   if (ROUNDS > 1) {
-    process.stdout.write('\nmedian over rounds\n');
-    const median = new Map<string, number>();
+    process.stdout.write('\nmedian over rounds: rate, CPU µs/exchange\n');
     for (const kind of SERVERS) {
-      const v = rounds.map((r) => r.get(kind) ?? 0).sort((a, b) => a - b);
-      median.set(kind, v[(v.length - 1) >> 1]!);
-      process.stdout.write(`  ${kind.padEnd(12)} ${median.get(kind)!.toFixed(0)}  (${v.join(', ')})\n`);
+      const v = rounds.map((r) => r.get(kind)?.rate ?? 0);
+      const c = rounds.map((r) => r.get(kind)?.cpuUs ?? Number.NaN);
+      process.stdout.write(
+        `  ${kind.padEnd(14)} ${median(v).toFixed(0).padStart(6)}  (${v.map((x) => x.toFixed(0)).join(', ')})   ${median(c).toFixed(0)} µs  (${c.map((x) => x.toFixed(0)).join(', ')})\n`,
+      );
     }
-    process.stdout.write('median of per-round ratios\n');
-    for (const [a, b] of ratioPairs()) {
-      const v = rounds
-        .map((r) => ((r.get(b) ?? 0) > 0 ? (r.get(a) ?? 0) / r.get(b)! : Number.NaN))
-        .filter((x) => !Number.isNaN(x))
-        .sort((x, y) => x - y);
-      if (v.length > 0) {
-        process.stdout.write(
-          `  ${a} / ${b}: ${v[(v.length - 1) >> 1]!.toFixed(2)}  (${v.map((x) => x.toFixed(2)).join(', ')})\n`,
-        );
-      }
-    }
+    printRatios(rounds, 'rate', 'median of per-round rate ratios');
+    printRatios(rounds, 'cpuUs', 'median of per-round CPU-per-exchange ratios (lower is cheaper)');
   }
 } finally {
   await lab.close();

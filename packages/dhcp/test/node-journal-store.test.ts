@@ -61,6 +61,27 @@ describe('JournalLeaseStore', () => {
     await s.close();
   });
 
+  it('with syncIntervalMs, puts of later turns that arrive within the interval share the next sync', async () => {
+    const path = join(dir, 'interval.journal');
+    // A long interval, so the later puts certainly arrive inside it; nothing here measures time.
+    const s = await openJournalLeaseStore(path, { syncIntervalMs: 1000 });
+    s.put(lease(1));
+    await s.flush();
+    const later: Promise<void>[] = [];
+    for (let i = 2; i <= 4; i++) {
+      await new Promise((r) => setImmediate(r)); // a separate event-loop turn for each put
+      s.put(lease(i));
+      later.push(s.flush());
+    }
+    await Promise.all(later);
+    expect(s.stats.batches).toBe(2);
+    expect(s.stats.records).toBe(4);
+    const reopened = await openJournalLeaseStore(path);
+    expect(await reopened.load()).toHaveLength(4);
+    await reopened.close();
+    await s.close();
+  });
+
   it('ignores a torn last record on open and appends cleanly after it', async () => {
     const path = join(dir, 'torn.journal');
     const s = await openJournalLeaseStore(path);

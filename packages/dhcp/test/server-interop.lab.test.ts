@@ -332,6 +332,18 @@ describe.skipIf(!status.ok)(
         expect(ack?.[1]).toBe(lab.ip(NEXT_SERVER_HOST));
         expect(ack?.[2]).toBe('pxelinux.0');
       }
+      // RFC 2131 §4.1: an OFFER or ACK to a client without an address whose broadcast bit is clear goes to
+      // its chaddr and yiaddr (the server sets the ARP entry itself, as dnsmasq does), not to the broadcast.
+      const unicast = await tsharkFields(
+        pcap,
+        '(dhcp.option.dhcp == 2 || dhcp.option.dhcp == 5) && dhcp.flags.bc == 0 && dhcp.ip.client == 0.0.0.0',
+        ['eth.dst', 'ip.dst', 'dhcp.hw.mac_addr', 'dhcp.ip.your'],
+      );
+      expect(unicast.length).toBeGreaterThan(0);
+      for (const [ethDst, ipDst, chaddr, yiaddr] of unicast) {
+        expect(ethDst).toBe(chaddr?.split(',')[0]);
+        expect(ipDst).toBe(yiaddr);
+      }
       // Every drop the server saw had a reason; none was a decoding failure of a real client's message.
       expect(events(server).filter((e) => e.event === 'drop' && e.reason === 'undecodable')).toEqual([]);
     });

@@ -18,6 +18,7 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   interfaces?: string[];
   leaseFile?: string;
   durability?: 'fsync' | 'none';
+  syncIntervalMs?: number;
   /** Drop privileges after binding. */
   user?: string;
   group?: string;
@@ -31,7 +32,10 @@ const server = await createDhcpServer({
   ...(args.proxy === undefined ? {} : { proxy: args.proxy }),
   ...(args.interfaces === undefined ? {} : { interfaces: args.interfaces }),
   ...(args.leaseFile === undefined ? {} : { leaseFile: args.leaseFile }),
-  ...(args.durability === undefined ? {} : { journal: { durability: args.durability } }),
+  journal: {
+    ...(args.durability === undefined ? {} : { durability: args.durability }),
+    ...(args.syncIntervalMs === undefined ? {} : { syncIntervalMs: args.syncIntervalMs }),
+  },
   ...(args.user === undefined ? {} : { user: args.user }),
   ...(args.group === undefined ? {} : { group: args.group }),
   signal: ac.signal,

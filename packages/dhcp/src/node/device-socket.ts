@@ -32,6 +32,10 @@ const SO_BINDTODEVICE = 25;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
 const MSG_DONTWAIT = 0x40;
+const SIOCSARP = 0x8955;
+const ARPHRD_ETHER = 1;
+const ATF_COM = 0x02;
+const EINVAL = 22;
 
 /** An error from the device-socket mechanism, with the C errno when there is one. */
 export class DeviceSocketError extends Error {
@@ -51,11 +55,28 @@ export class DeviceSocketError extends Error {
  */
 export type SendDatagram = (fd: number, bytes: Uint8Array, port: number, address: number) => number;
 
+/**
+ * Adds or refreshes a complete ARP entry `address → mac` (6 bytes, Ethernet) on `device`, with ioctl
+ * SIOCSARP on any IPv4 socket `fd`, as dnsmasq does, so that a reply can be unicast to a client that has no
+ * address yet (RFC 2131 §4.1) without an ARP exchange the client could not answer. The entry is not
+ * permanent: the kernel ages it out like a learnt one. Returns 0, or `-errno` (`-EPERM` without
+ * CAP_NET_ADMIN, e.g. after privileges were dropped).
+ */
+export type SetArpEntry = (fd: number, device: string, address: number, mac: Uint8Array) => number;
+
+/** What the server needs beyond `dgram` on a device socket: sendto(2) and SIOCSARP. */
+export interface DeviceIo {
+  readonly send: SendDatagram;
+  readonly setArpEntry: SetArpEntry;
+}
 /** errno of a full non-blocking socket (Linux EAGAIN = EWOULDBLOCK). */
 export const EAGAIN = 11;
+/** errnos that mean "not allowed", for which retrying is pointless (EPERM, EACCES). */
+export const EPERM = 1;
+export const EACCES = 13;
 
 let loading: Promise<OpenDeviceSocket> | undefined;
-let loadingSend: Promise<SendDatagram> | undefined;
+let loadingIo: Promise<DeviceIo> | undefined;
 let loadingLibc: Promise<Libc> | undefined;
 
 interface Libc {
@@ -73,13 +94,14 @@ export function loadDeviceSockets(): Promise<OpenDeviceSocket> {
 }
 
 /**
- * Loads the sendto(2) binding once per process, for sending on descriptors from `loadDeviceSockets`
- * without going through `dgram` (which costs a request object, a DNS-style lookup step and a completion
- * callback per datagram). Rejects like `loadDeviceSockets`.
+ * Loads the sendto(2) and SIOCSARP bindings once per process, for sending on descriptors from
+ * `loadDeviceSockets` without going through `dgram` (which costs a request object, a lookup step and a
+ * completion callback per datagram) and for unicast to clients without an address. Rejects like
+ * `loadDeviceSockets`.
  */
-export function loadDatagramSend(): Promise<SendDatagram> {
-  loadingSend ??= loadSend();
-  return loadingSend;
+export function loadDeviceIo(): Promise<DeviceIo> {
+  loadingIo ??= loadIo();
+  return loadingIo;
 }
 
 function loadLibc(): Promise<Libc> {
@@ -100,19 +122,37 @@ function loadLibc(): Promise<Libc> {
   return loadingLibc;
 }
 
-async function loadSend(): Promise<SendDatagram> {
+async function loadIo(): Promise<DeviceIo> {
   const { koffi, libc } = await loadLibc();
   // ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_t). The sockaddr_in is
   // one reused 16-byte buffer filled in place: calls are synchronous on the one JS thread.
   const sendto = libc.func('sendto', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'uint32_t']);
   const sa = Buffer.alloc(16);
   sa.writeUInt16LE(AF_INET, 0);
-  return (fd, bytes, port, address) => {
+  const send: SendDatagram = (fd, bytes, port, address) => {
     sa.writeUInt16BE(port, 2);
     sa.writeUInt32BE(address >>> 0, 4);
     const n = sendto(fd, bytes, bytes.byteLength, MSG_DONTWAIT, sa, 16) as number;
     return n >= 0 ? n : -koffi.errno();
   };
+  // int ioctl(int, unsigned long, struct arpreq *): declared with a fixed third argument, which on the
+  // Linux ABIs koffi supports is passed exactly as the variadic one.
+  const ioctl = libc.func('ioctl', 'int', ['int', 'unsigned long', 'void *']);
+  // struct arpreq (68 bytes): sockaddr arp_pa @0, sockaddr arp_ha @16, int arp_flags @32,
+  // sockaddr arp_netmask @36, char arp_dev[16] @52.
+  const req = Buffer.alloc(68);
+  const setArpEntry: SetArpEntry = (fd, device, address, mac) => {
+    if (mac.byteLength !== 6) return -EINVAL;
+    req.fill(0);
+    req.writeUInt16LE(AF_INET, 0);
+    req.writeUInt32BE(address >>> 0, 4);
+    req.writeUInt16LE(ARPHRD_ETHER, 16);
+    req.set(mac, 18);
+    req.writeInt32LE(ATF_COM, 32);
+    if (req.write(device, 52, 15, 'latin1') !== Buffer.byteLength(device, 'latin1')) return -EINVAL;
+    return (ioctl(fd, SIOCSARP, req) as number) === 0 ? 0 : -koffi.errno();
+  };
+  return { send, setArpEntry };
 }
 
 async function load(): Promise<OpenDeviceSocket> {

@@ -26,7 +26,7 @@ import {
 } from '../wire/message.js';
 import { encodeDhcpReply } from '../wire/reply.js';
 import { tryParseIpv4 } from '../lease/ipv4.js';
-import { EAGAIN, loadDatagramSend, loadDeviceSockets, type SendDatagram } from './device-socket.js';
+import { type DeviceIo, EACCES, EAGAIN, EPERM, loadDeviceIo, loadDeviceSockets } from './device-socket.js';
 import { type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';
 
 /** Diagnostics channels (node:diagnostics_channel); publishing costs nothing without subscribers. */
@@ -167,6 +167,18 @@ interface Endpoint {
   readonly fd?: number;
 }
 
+/** Stands for "cannot unicast this one" (not a 6-byte MAC): the reply is broadcast instead. */
+const EINVAL_UNICAST = 22;
+
+/** `aa:bb:cc:dd:ee:ff` → 6 bytes; undefined for anything else (other hardware types are broadcast to). */
+function macBytes(mac: string): Uint8Array | undefined {
+  if (!MAC.test(mac)) return undefined;
+  const out = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) out[i] = Number.parseInt(mac.slice(i * 3, i * 3 + 2), 16);
+  return out;
+}
+const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
+
 let errnoNames: Map<number, string> | undefined;
 function errnoName(errno: number): string {
   errnoNames ??= new Map(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
@@ -180,7 +192,9 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
   readonly interfaces: readonly ServedInterface[];
   readonly stats: DhcpServerStats = { received: 0, replies: 0, drops: {} };
   readonly #sockets: Endpoint[];
-  readonly #sendDatagram: SendDatagram | undefined;
+  readonly #io: DeviceIo | undefined;
+  /** False once SIOCSARP was refused (no CAP_NET_ADMIN): such replies are broadcast from then on. */
+  #arpAllowed = true;
   readonly #options: CreateDhcpServerOptions;
   readonly #inflight = new Set<Promise<void>>();
   #closing: Promise<void> | undefined;
@@ -191,10 +205,10 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
     store: LeaseStore,
     sockets: Endpoint[],
     options: CreateDhcpServerOptions,
-    sendDatagram?: SendDatagram,
+    io?: DeviceIo,
   ) {
     super();
-    this.#sendDatagram = sendDatagram;
+    this.#io = io;
     this.engine = engine;
     this.store = store;
     this.#sockets = sockets;
@@ -330,7 +344,7 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
     }
     const d = result.destination;
     const port = d.port === 68 ? (this.#options.clientPort ?? 68) : d.port;
-    let sent = this.#sendNow(endpoint, bytes, port, d.address);
+    let sent = this.#sendNow(endpoint, bytes, port, d);
     if (sent === undefined) {
       sent = await new Promise<Error | null>((resolve) =>
         endpoint.socket.send(bytes, port, d.address, (e) => resolve(e)),
@@ -370,20 +384,46 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
 
   /**
    * Sends with one sendto(2) on the descriptor, skipping dgram's per-datagram request, lookup step and
-   * completion callback (see docs/decisions.md). Returns null when sent, an Error when the kernel refused
-   * it, or undefined when dgram must send it: no descriptor of ours, datagrams already queued in dgram
-   * (keeps their order), or a full send buffer (EAGAIN: dgram queues it and waits for the socket).
+   * completion callback (see docs/decisions.md). A reply the engine marks `unicastTo` (a client without an
+   * address whose broadcast bit is clear, RFC 2131 §4.1) goes to its chaddr/yiaddr after an ARP entry is
+   * set, as dnsmasq does; if that is refused it is broadcast. Returns null when sent, an Error when the
+   * kernel refused it, or undefined when dgram must send it: no descriptor of ours, datagrams already
+   * queued in dgram (keeps their order), or a full send buffer (EAGAIN: dgram queues it).
    */
-  #sendNow(endpoint: Endpoint, bytes: Uint8Array, port: number, address: string): Error | null | undefined {
-    const send = this.#sendDatagram;
-    if (send === undefined || endpoint.fd === undefined) return undefined;
+  #sendNow(endpoint: Endpoint, bytes: Uint8Array, port: number, d: Destination): Error | null | undefined {
+    const io = this.#io;
+    if (io === undefined || endpoint.fd === undefined) return undefined;
     if (endpoint.socket.getSendQueueCount() > 0) return undefined;
-    const ip = tryParseIpv4(address);
+    if (d.unicastTo !== undefined && this.#arpAllowed && endpoint.itf.name !== undefined) {
+      const n = this.#sendUnicast(io, endpoint.fd, endpoint.itf.name, bytes, port, d.unicastTo);
+      if (n >= 0) return null;
+      if (n === -EAGAIN) return undefined;
+      // Anything else (no ARP entry allowed, not Ethernet, no route): the broadcast below still reaches it.
+    }
+    const ip = tryParseIpv4(d.address);
     if (ip === undefined) return undefined;
-    const n = send(endpoint.fd, bytes, port, ip);
+    const n = io.send(endpoint.fd, bytes, port, ip);
     if (n >= 0) return null;
     if (n === -EAGAIN) return undefined;
-    return new Error(`send ${errnoName(-n)} ${address}:${port}`);
+    return new Error(`send ${errnoName(-n)} ${d.address}:${port}`);
+  }
+
+  /** ARP entry for the client, then sendto(2) its new address. Bytes sent or -errno. */
+  #sendUnicast(
+    io: DeviceIo,
+    fd: number,
+    device: string,
+    bytes: Uint8Array,
+    port: number,
+    to: { readonly mac: string; readonly address: string },
+  ): number {
+    const ip = tryParseIpv4(to.address);
+    const mac = macBytes(to.mac);
+    if (ip === undefined || mac === undefined) return -EINVAL_UNICAST;
+    const arp = io.setArpEntry(fd, device, ip, mac);
+    if (arp === -EPERM || arp === -EACCES) this.#arpAllowed = false;
+    if (arp !== 0) return arp;
+    return io.send(fd, bytes, port, ip);
   }
 
   /** Stops receiving, lets replies in flight finish (their leases flushed), closes sockets and the store. */
@@ -473,12 +513,12 @@ export async function createDhcpServer(options: CreateDhcpServerOptions): Promis
     throw new TypeError(`createDhcpServer: receiveBufferSize ${receiveBufferSize} is not a byte count`);
   }
   const sockets: Endpoint[] = [];
-  let sendDatagram: SendDatagram | undefined;
+  let io: DeviceIo | undefined;
   try {
     if ((options.bind ?? 'device') === 'device') {
       if (names.length === 0) throw new Error('createDhcpServer: no interface with an IPv4 address to serve');
       const open = await loadDeviceSockets();
-      sendDatagram = await loadDatagramSend();
+      io = await loadDeviceIo();
       for (const name of names) {
         const address = ipv4Of(name);
         if (address === undefined) throw new Error(`createDhcpServer: interface ${name} has no IPv4 address`);
@@ -518,7 +558,7 @@ export async function createDhcpServer(options: CreateDhcpServerOptions): Promis
     await store.close();
     throw error;
   }
-  const server = new DhcpServer(engine, store, sockets, options, sendDatagram);
+  const server = new DhcpServer(engine, store, sockets, options, io);
   if (options.signal !== undefined) {
     if (options.signal.aborted) await server.close();
     else options.signal.addEventListener('abort', () => void server.close(), { once: true });

@@ -618,3 +618,60 @@ describe('negotiateOptions', () => {
     expect(rrq([['tsize', '1e3']])).toMatchObject({ ok: true, oack: undefined });
   });
 });
+
+describe('ReceiveTransfer (server upload) holding the final ACK until the file is stored', () => {
+  const upload = () => {
+    const rx = new ReceiveTransfer({
+      role: 'server',
+      peer: CLIENT,
+      params: P(),
+      holdFinalAck: true,
+      lingerMs: 100,
+    });
+    expect(acks(rx.start(0))).toEqual([0]);
+    expect(acks(rx.handle(dgram(CLIENT, { type: 'data', block: 1, data: patterned(512) }), 1))).toEqual([1]);
+    const last = rx.handle(dgram(CLIENT, { type: 'data', block: 2, data: patterned(10) }), 2);
+    return { rx, last };
+  };
+
+  it('delivers the last block and asks for a commit instead of ACKing', () => {
+    const { rx, last } = upload();
+    expect(delivered(last)).toEqual(Array.from(patterned(10)));
+    expect(last.some((a) => a.type === 'commit')).toBe(true);
+    expect(acks(last)).toEqual([]);
+    expect(doneOf(last)).toBeUndefined();
+    expect(rx.nextDeadline()).toBeUndefined(); // no retransmission while storing
+    // The sender times out and repeats the final block: no ACK yet, nothing delivered twice.
+    const again = rx.handle(dgram(CLIENT, { type: 'data', block: 2, data: patterned(10) }), 1500);
+    expect(sends(again)).toEqual([]);
+    expect(delivered(again)).toEqual([]);
+  });
+
+  it('sends the final ACK once stored, then lingers and re-ACKs a repeated final block', () => {
+    const { rx } = upload();
+    const ok = rx.handle({ type: 'committed' }, 50);
+    expect(acks(ok)).toEqual([2]);
+    expect(doneOf(ok)?.outcome).toBe('complete');
+    expect(acks(rx.handle(dgram(CLIENT, { type: 'data', block: 2, data: patterned(10) }), 60))).toEqual([2]);
+    expect(rx.handle({ type: 'timer' }, 200).some((a) => a.type === 'close')).toBe(true);
+  });
+
+  it('answers ERROR (disk full by default) when storing fails, never the final ACK', () => {
+    const { rx } = upload();
+    const bad = rx.handle({ type: 'commit-failed', message: 'No space left' }, 50);
+    expect(acks(bad)).toEqual([]);
+    expect(sends(bad)).toEqual([{ type: 'error', code: 3, message: 'No space left' }]);
+    expect(doneOf(bad)?.outcome).toBe('failed');
+    const exists = upload().rx.handle({ type: 'commit-failed', message: 'File already exists', code: 6 }, 50);
+    expect(sends(exists)).toEqual([{ type: 'error', code: 6, message: 'File already exists' }]);
+  });
+
+  it('ignores commit answers when not holding (the default) and after the end', () => {
+    const rx = new ReceiveTransfer({ role: 'server', peer: CLIENT, params: P(), lingerMs: 100 });
+    rx.start(0);
+    const last = rx.handle(dgram(CLIENT, { type: 'data', block: 1, data: patterned(3) }), 1);
+    expect(acks(last)).toEqual([1]);
+    expect(last.some((a) => a.type === 'commit')).toBe(false);
+    expect(rx.handle({ type: 'committed' }, 2)).toEqual([]);
+  });
+});

@@ -333,6 +333,26 @@ for (const p of PLANES) {
         await expect(client.put('nodir/x.bin', patterned(5))).rejects.toMatchObject({ tftpCode: 1 });
       });
 
+      it('holds the final ACK until the file is stored: a file created meanwhile gets ERROR 6, not a lost upload', async () => {
+        const dir = join(root, `race-${plane}`);
+        mkdirSync(dir, { recursive: true });
+        const { port, transfers } = await start({ writable: true, lingerMs: 50 });
+        const p = await peer();
+        p.send({ type: 'wrq', filename: `race-${plane}/a.bin`, mode: 'octet', options: [] }, port);
+        const ack0 = await p.recv();
+        expect(ack0?.packet).toEqual({ type: 'ack', block: 0 });
+        const tid = ack0!.rinfo.port;
+        p.send({ type: 'data', block: 1, data: patterned(512) }, tid);
+        expect((await p.recv())?.packet).toEqual({ type: 'ack', block: 1 });
+        writeFileSync(join(dir, 'a.bin'), 'someone else'); // appears before the upload is linked into place
+        p.send({ type: 'data', block: 2, data: patterned(7) }, tid);
+        expect((await p.recv())?.packet).toMatchObject({ type: 'error', code: 6 });
+        await waitFor(() => transfers[0]);
+        expect(transfers[0]?.outcome).toBe('failed');
+        expect(readFileSync(join(dir, 'a.bin'), 'utf8')).toBe('someone else');
+        expect(readdirSync(dir)).toEqual(['a.bin']); // no temp file left
+      });
+
       it('enforces the quota from tsize and during the transfer, leaving no partial file', async () => {
         const dir = join(root, 'quota');
         mkdirSync(dir, { recursive: true });

@@ -23,6 +23,12 @@ export interface ReceiveTransferOptions {
   readonly maxBytes?: number;
   /** How long to stay after the final ACK to re-ACK a retransmitted final DATA (RFC 1350 §6 "dally"). */
   readonly lingerMs?: number;
+  /**
+   * Hold the final ACK until the consumer says the file is stored (`commit` action, then a `committed`
+   * or `commit-failed` input): the sender is told "done" only once the data is durable, and hears an
+   * ERROR if storing fails. Servers receiving uploads use it.
+   */
+  readonly holdFinalAck?: boolean;
 }
 
 const DEFAULTS: TransferParams = {
@@ -42,7 +48,7 @@ const DEFAULTS: TransferParams = {
  * - lingers after the final ACK, re-ACKing the last block if the sender repeats it.
  */
 export class ReceiveTransfer extends TransferBase {
-  #phase: 'request' | 'data' | 'linger';
+  #phase: 'request' | 'data' | 'committing' | 'linger';
   readonly #opts: ReceiveTransferOptions;
   readonly #decoder: NetasciiDecoder | undefined;
   readonly #lingerMs: number;
@@ -85,6 +91,16 @@ export class ReceiveTransfer extends TransferBase {
   }
 
   protected onOther(input: TransferInput, now: number): void {
+    if (this.#phase === 'committing') {
+      if (input.type === 'committed') {
+        this.send({ type: 'ack', block: this.#finalWire });
+        this.#phase = 'linger';
+        this.finish(now, 'complete', undefined, { linger: this.#lingerMs });
+      } else if (input.type === 'commit-failed') {
+        this.fail(now, TFTP_ERR.SOURCE, input.message, input.code ?? ERROR_CODE.DISK_FULL, true);
+      }
+      return;
+    }
     if (input.type === 'pause') this.#paused = true;
     else if (input.type === 'resume') {
       this.#paused = false;
@@ -105,6 +121,12 @@ export class ReceiveTransfer extends TransferBase {
       return;
     }
     if (this.finished) return;
+    if (this.#phase === 'committing' && packet.type === 'data') {
+      // The sender timed out waiting for the held final ACK and repeats a block: it gets the ACK once
+      // the file is stored.
+      this.stats.duplicates++;
+      return;
+    }
     if (packet.type === 'error') {
       this.learnPeer(from);
       const error = new TftpError(
@@ -238,6 +260,12 @@ export class ReceiveTransfer extends TransferBase {
         }
       }
       this.#finalWire = wire;
+      if (this.#opts.holdFinalAck) {
+        this.#phase = 'committing';
+        this.deadline = undefined;
+        this.out.push({ type: 'commit' });
+        return;
+      }
       this.#ack(now);
       this.#phase = 'linger';
       this.finish(now, 'complete', undefined, { linger: this.#lingerMs });

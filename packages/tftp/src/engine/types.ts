@@ -43,7 +43,11 @@ export type TransferInput =
   | { readonly type: 'source-error'; readonly message: string; readonly code?: number }
   /** Receiver: stop acknowledging windows (the consumer is slow); `resume` sends the held ACK. */
   | { readonly type: 'pause' }
-  | { readonly type: 'resume' };
+  | { readonly type: 'resume' }
+  /** Receiver with `holdFinalAck`: the file is safely stored; send the final ACK. */
+  | { readonly type: 'committed' }
+  /** Receiver with `holdFinalAck`: storing failed; the peer gets ERROR `code` (default 3) instead of the final ACK. */
+  | { readonly type: 'commit-failed'; readonly message: string; readonly code?: number };
 
 export type TransferAction =
   /** Send `packet` to `to`. DATA payloads are views into source data: never mutate them. */
@@ -57,7 +61,12 @@ export type TransferAction =
   /** The transfer has ended (a receiver may still linger to re-ACK; wait for `close`). */
   | { readonly type: 'done'; readonly result: TransferResult }
   /** Release the socket: nothing more will be sent. */
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  /**
+   * Receiver with `holdFinalAck`: every byte has been delivered; store the file durably, then answer
+   * `committed` (the final ACK goes out) or `commit-failed` (an ERROR goes out).
+   */
+  | { readonly type: 'commit' };
 
 /**
  * How a transfer ended. `probe` is the UEFI/Intel PXE size probe (OACK answered by ERROR 8): a normal

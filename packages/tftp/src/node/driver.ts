@@ -21,6 +21,8 @@ export interface DriverHooks {
   onDeliver?(data: Uint8Array): void;
   onNegotiated?(action: Extract<TransferAction, { type: 'negotiated' }>): void;
   onDone?(result: TransferResult): void;
+  /** Receiver holding its final ACK: store the file, then input `committed` or `commit-failed`. */
+  onCommit?(): void;
   onClose?(): void;
 }
 
@@ -119,6 +121,9 @@ export class EngineDriver {
           break;
         case 'done':
           this.#hooks.onDone?.(a.result);
+          break;
+        case 'commit':
+          this.#hooks.onCommit?.();
           break;
         case 'close':
           this.#close();

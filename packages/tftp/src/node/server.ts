@@ -540,6 +540,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
         netascii: mode === 'netascii',
         retry,
         maxBytes: maxWriteSize,
+        holdFinalAck: true,
         ...(limits.lingerMs === undefined ? {} : { lingerMs: limits.lingerMs }),
       });
     }
@@ -636,6 +637,28 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
           if (paused && pending < HIGH / 2) {
             paused = false;
             driver.input({ type: 'resume' });
+          }
+        });
+      },
+      // Uploads: the final ACK waits until the data is written, fsync'ed and linked into place, so a
+      // client told "done" has its file on disk, and one whose file could not be stored hears an ERROR.
+      onCommit: () => {
+        const target = sink;
+        if (!target) return;
+        writing = writing.then(async () => {
+          if (uploadFailed) return; // the write error already aborted the transfer
+          try {
+            await target.handle.sync();
+            await target.commit();
+            driver.input({ type: 'committed' });
+          } catch (err) {
+            uploadFailed = true;
+            const e = TftpError.is(err) ? err : undefined;
+            driver.input({
+              type: 'commit-failed',
+              message: e?.message ?? 'Disk full or write error',
+              code: e?.tftpCode ?? ERROR_CODE.DISK_FULL,
+            });
           }
         });
       },

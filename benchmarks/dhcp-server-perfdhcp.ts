@@ -111,6 +111,9 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
           interfaces: [lab.server.ifname],
           leaseFile: `${dir}/pxekit.journal`,
           durability: kind === 'pxekit-nosync' ? 'none' : DURABILITY,
+          ...(process.env['DHCP_BENCH_RCVBUF'] === undefined || kind === 'pxekit-base'
+            ? {}
+            : { receiveBufferSize: Number(process.env['DHCP_BENCH_RCVBUF']) }),
           ...(process.env['DHCP_BENCH_SYNC_INTERVAL'] === undefined || kind === 'pxekit-base'
             ? {}
             : { syncIntervalMs: Number(process.env['DHCP_BENCH_SYNC_INTERVAL']) }),

@@ -19,6 +19,7 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   leaseFile?: string;
   durability?: 'fsync' | 'none';
   syncIntervalMs?: number;
+  receiveBufferSize?: number;
   /** Drop privileges after binding. */
   user?: string;
   group?: string;
@@ -32,6 +33,7 @@ const server = await createDhcpServer({
   ...(args.proxy === undefined ? {} : { proxy: args.proxy }),
   ...(args.interfaces === undefined ? {} : { interfaces: args.interfaces }),
   ...(args.leaseFile === undefined ? {} : { leaseFile: args.leaseFile }),
+  ...(args.receiveBufferSize === undefined ? {} : { receiveBufferSize: args.receiveBufferSize }),
   journal: {
     ...(args.durability === undefined ? {} : { durability: args.durability }),
     ...(args.syncIntervalMs === undefined ? {} : { syncIntervalMs: args.syncIntervalMs }),

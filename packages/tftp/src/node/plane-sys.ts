@@ -10,12 +10,13 @@ import { isIPv6 } from 'node:net';
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 const SOCK_DGRAM = 2;
-const SOCK_NONBLOCK = 0o4000;
 const SOCK_CLOEXEC = 0o2000000;
 export const EPOLLIN = 1;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
 export const MSG_DONTWAIT = 0x40;
+export const SOL_SOCKET = 1;
+export const SO_RCVTIMEO = 20;
 export const EAGAIN = 11;
 export const EINTR = 4;
 const EFD_NONBLOCK = 0o4000;
@@ -147,12 +148,13 @@ export function sockaddrPeer(sa: Uint8Array): { address: string; port: number } 
 }
 
 /**
- * Opens a non-blocking UDP socket bound to `host:port` (port 0: the kernel picks). Returns the fd, or
- * undefined when the port is taken; throws on other failures.
+ * Opens a UDP socket bound to `host:port` (port 0: the kernel picks). Returns the fd, or undefined when
+ * the port is taken; throws on other failures. The socket is blocking: the worker reads one lone
+ * transfer with a blocking `recvfrom` (and a receive timeout), everything else with MSG_DONTWAIT.
  */
 export function openUdpSocket(s: Sys, host: string, port: number): number | undefined {
   const v6 = isIPv6(host);
-  const fd = s.socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const fd = s.socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw new Error(`socket() failed (errno ${s.errno()})`);
   if (v6) {
     // Same as dgram's udp6 sockets: dual-stack unless the host says otherwise.

@@ -23,6 +23,8 @@ import {
   EPOLLIN,
   loadSys,
   MSG_DONTWAIT,
+  SO_RCVTIMEO,
+  SOL_SOCKET,
   sockaddr,
   sockaddrPeer,
 } from './plane-sys.js';
@@ -41,6 +43,8 @@ interface Slot {
   readonly pending: TransferInput[];
   readPos: number;
   fed: boolean;
+  /** SO_RCVTIMEO set, for blocking reads while it is the only transfer. */
+  timed: boolean;
   deadline: number;
   closed: boolean;
 }
@@ -48,7 +52,12 @@ interface Slot {
 const MAX_EVENTS = 64;
 
 async function main(): Promise<void> {
-  const { port, efd } = workerData as { port: MessagePort; efd: number };
+  const { port, efd, flag } = workerData as { port: MessagePort; efd: number; flag: Int32Array };
+  // A lone transfer is read with a blocking recvfrom (two syscalls per block, no epoll_wait); the
+  // receive timeout bounds how long a posted control message or a due timer can wait.
+  const LONE_WAIT_US = 2000;
+  const timeval = new Uint8Array(16);
+  new DataView(timeval.buffer).setUint32(8, LONE_WAIT_US, true);
   const sys = await loadSys();
   const post = (m: PlaneFromWorker): void => parentPort?.postMessage(m);
   const epfd = sys.epoll_create1(0o2000000);
@@ -95,16 +104,16 @@ async function main(): Promise<void> {
     if (packet.type === 'data') {
       writeDataHeader(s.out, 0, packet.block);
       s.out.set(packet.data, 4);
-      n = sys.sendto(s.fd, s.out, 4 + packet.data.length, 0, sa, sa.length);
+      n = sys.sendto(s.fd, s.out, 4 + packet.data.length, MSG_DONTWAIT, sa, sa.length);
     } else if (packet.type === 'ack') {
       s.out[0] = 0;
       s.out[1] = OPCODE.ACK;
       s.out[2] = packet.block >>> 8;
       s.out[3] = packet.block & 0xff;
-      n = sys.sendto(s.fd, s.out, 4, 0, sa, sa.length);
+      n = sys.sendto(s.fd, s.out, 4, MSG_DONTWAIT, sa, sa.length);
     } else {
       const bytes = encodePacket(packet);
-      n = sys.sendto(s.fd, bytes, bytes.length, 0, sa, sa.length);
+      n = sys.sendto(s.fd, bytes, bytes.length, MSG_DONTWAIT, sa, sa.length);
     }
     // A full socket buffer (EAGAIN) or an unreachable peer is a lost packet: the engine's timer resends.
     void n;
@@ -184,6 +193,7 @@ async function main(): Promise<void> {
       pending: [],
       readPos: 0,
       fed: false,
+      timed: false,
       deadline: Number.POSITIVE_INFINITY,
       closed: false,
     };
@@ -200,6 +210,7 @@ async function main(): Promise<void> {
   };
 
   const control = (): void => {
+    Atomics.store(flag, 0, 0);
     sys.read(efd, doorbell, 8);
     for (;;) {
       const r = receiveMessageOnPort(port);
@@ -213,9 +224,9 @@ async function main(): Promise<void> {
     }
   };
 
-  const receive = (s: Slot): void => {
+  const receive = (s: Slot, flags = MSG_DONTWAIT): void => {
     fromLenView.setUint32(0, from.length, true);
-    const n = sys.recvfrom(s.fd, rbuf, rbuf.length, MSG_DONTWAIT, from, fromLen);
+    const n = sys.recvfrom(s.fd, rbuf, rbuf.length, flags, from, fromLen);
     if (n < 0) {
       // EAGAIN: woken spuriously; anything else (an ICMP error queued on the socket): the timer handles it.
       if (sys.errno() !== EAGAIN) return;
@@ -237,6 +248,27 @@ async function main(): Promise<void> {
   };
 
   for (;;) {
+    if (stopping) {
+      for (const s of [...slots.values()]) {
+        feed(s, { type: 'abort', message: 'Server shutting down' }, performance.now());
+        finishSlot(s);
+      }
+      sys.close(epfd);
+      port.close();
+      return;
+    }
+    if (slots.size === 1) {
+      const s = slots.values().next().value as Slot;
+      if (!s.timed) {
+        s.timed = true;
+        sys.setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
+      }
+      receive(s, 0); // blocks until a datagram or LONE_WAIT_US
+      if (Atomics.load(flag, 0) !== 0) control();
+      const t = performance.now();
+      if (!s.closed && s.deadline <= t) feed(s, { type: 'timer' }, t);
+      continue;
+    }
     let next = Number.POSITIVE_INFINITY;
     for (const s of slots.values()) if (s.deadline < next) next = s.deadline;
     const now = performance.now();
@@ -254,15 +286,6 @@ async function main(): Promise<void> {
     }
     const t = performance.now();
     for (const s of slots.values()) if (s.deadline <= t) feed(s, { type: 'timer' }, t);
-    if (stopping) {
-      for (const s of [...slots.values()]) {
-        feed(s, { type: 'abort', message: 'Server shutting down' }, performance.now());
-        finishSlot(s);
-      }
-      sys.close(epfd);
-      port.close();
-      return;
-    }
   }
 }
 

@@ -73,6 +73,8 @@ export class DataPlane {
   readonly #port: MessagePort;
   readonly #efd: number;
   readonly #bell = new Uint8Array(8);
+  /** Set with every post: the worker checks it when it is not sleeping on the eventfd (one lone transfer). */
+  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
   readonly #live = new Map<number, PlaneHooks>();
   #next = 1;
   #dead: string | undefined;
@@ -86,7 +88,10 @@ export class DataPlane {
     new DataView(this.#bell.buffer).setUint32(0, 1, true);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(url, { workerData: { port: port2, efd: this.#efd }, transferList: [port2] });
+    this.#worker = new Worker(url, {
+      workerData: { port: port2, efd: this.#efd, flag: this.#flag },
+      transferList: [port2],
+    });
     this.#worker.unref();
     this.#worker.on('message', (m: PlaneFromWorker) => this.#onMessage(m));
     this.#worker.on('error', (err) => this.#fail(err.message));
@@ -127,6 +132,7 @@ export class DataPlane {
   post(m: PlaneToWorker): void {
     if (this.#dead !== undefined) return;
     this.#port.postMessage(m);
+    Atomics.store(this.#flag, 0, 1);
     this.#sys.write(this.#efd, this.#bell, 8);
   }
 

@@ -10,6 +10,7 @@ import {
   extractDhcpMessages,
   formatDhcpMessage,
   fromHex,
+  INFINITE_LEASE,
   readCapture,
 } from '@pxekit/dhcp';
 import {
@@ -954,7 +955,7 @@ async function cmdLeases(args: string[], io: CliIo): Promise<number> {
   else {
     for (const l of leases) {
       io.stdout(
-        `${l.address.padEnd(16)} ${l.mac}  ${(l.state ?? '').padEnd(8)} until ${new Date(l.expiresAt).toISOString()}${l.hostname === undefined ? '' : `  ${l.hostname}`}\n`,
+        `${l.address.padEnd(16)} ${l.mac}  ${(l.state ?? '').padEnd(8)} ${l.expiresAt >= INFINITE_LEASE ? 'never expires' : `until ${new Date(l.expiresAt).toISOString()}`}${l.hostname === undefined ? '' : `  ${l.hostname}`}\n`,
       );
     }
     if (leases.length === 0) io.stdout('no leases\n');

@@ -85,6 +85,15 @@ function machineCpu(): [number, number] {
 
 async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon> {
   if (kind.startsWith('pxekit')) {
+    // 'pxekit@4': pxekit with journal syncIntervalMs 4 (else DHCP_BENCH_SYNC_INTERVAL, else the default).
+    const at = /^pxekit@(\d+(?:\.\d+)?)$/.exec(kind)?.[1];
+    const envInterval = process.env['DHCP_BENCH_SYNC_INTERVAL'];
+    const syncInterval =
+      at !== undefined
+        ? Number(at)
+        : envInterval !== undefined && kind !== 'pxekit-base'
+          ? Number(envInterval)
+          : undefined;
     const agent = process.env[kind === 'pxekit-base' ? 'PXEKIT_DHCP_BASE_AGENT' : 'PXEKIT_DHCP_AGENT'];
     if (agent === undefined) {
       throw new Error('run through dhcp-server-perfdhcp.mjs (with DHCP_BENCH_BASE for pxekit-base)');
@@ -114,9 +123,7 @@ async function startServer(lab: Lab, kind: string, dir: string): Promise<Daemon>
           ...(process.env['DHCP_BENCH_RCVBUF'] === undefined || kind === 'pxekit-base'
             ? {}
             : { receiveBufferSize: Number(process.env['DHCP_BENCH_RCVBUF']) }),
-          ...(process.env['DHCP_BENCH_SYNC_INTERVAL'] === undefined || kind === 'pxekit-base'
-            ? {}
-            : { syncIntervalMs: Number(process.env['DHCP_BENCH_SYNC_INTERVAL']) }),
+          ...(syncInterval === undefined ? {} : { syncIntervalMs: syncInterval }),
           quiet: true,
         }),
       ],
@@ -294,13 +301,12 @@ function resultOf(steps: readonly Step[]): Result {
   };
 }
 
-/** pxekit against every other server, and pxekit-base against the reference servers. */
+/** Every pxekit variant against every reference server, and against pxekit-base. */
 function ratioPairs(): [string, string][] {
   const pairs: [string, string][] = [];
-  for (const a of ['pxekit', 'pxekit-nosync', 'pxekit-base']) {
-    if (!SERVERS.includes(a)) continue;
+  for (const a of SERVERS.filter((k) => k.startsWith('pxekit'))) {
     for (const b of SERVERS) {
-      if (b === a || (a !== 'pxekit' && b.startsWith('pxekit'))) continue;
+      if (b === a || (b.startsWith('pxekit') && (a === 'pxekit-base' || b !== 'pxekit-base'))) continue;
       pairs.push([a, b]);
     }
   }

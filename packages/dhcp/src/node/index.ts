@@ -13,4 +13,9 @@ export {
   type SilentEvent,
 } from './server.js';
 export { DeviceSocketError, loadDeviceSockets, type OpenDeviceSocket } from './device-socket.js';
-export { JournalLeaseStore, type JournalLeaseStoreOptions, openJournalLeaseStore } from './journal-store.js';
+export {
+  DEFAULT_SYNC_INTERVAL_MS,
+  JournalLeaseStore,
+  type JournalLeaseStoreOptions,
+  openJournalLeaseStore,
+} from './journal-store.js';

@@ -38,10 +38,14 @@ export interface JournalLeaseStoreOptions {
   /**
    * Shortest time between the starts of two syncs, ms. Records that arrive in between wait and share the
    * next one, so under load the disk sees one `fdatasync` per interval instead of one per event-loop turn;
-   * an idle store syncs at once. Default 0 (sync as soon as the previous one has finished).
+   * an idle store syncs at once. Default 4 (`DEFAULT_SYNC_INTERVAL_MS`); 0 syncs again as soon as the
+   * previous sync has finished. A DHCPACK under load may wait up to this much longer for its sync.
    */
   readonly syncIntervalMs?: number;
 }
+
+/** Default `syncIntervalMs`: at most 250 syncs a second under load (see docs/decisions.md, Server). */
+export const DEFAULT_SYNC_INTERVAL_MS: number = 4;
 
 interface Waiter {
   resolve(): void;
@@ -97,7 +101,7 @@ export class JournalLeaseStore implements LeaseStore {
     for (const l of leases) this.#live.put(l);
     this.#fsync = (options.durability ?? 'fsync') === 'fsync';
     this.#compactAfter = options.compactAfter ?? 10_000;
-    this.#syncIntervalMs = options.syncIntervalMs ?? 0;
+    this.#syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
   }
 
   load(): Promise<readonly Lease[]> {

@@ -285,37 +285,57 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
       return;
     }
     for (const w of result.writes) this.store.put(w);
-    const task = this.#finish(endpoint, request, result, mac, from);
+    const task =
+      result.writes.length > 0
+        ? this.#flushThenDeliver(endpoint, request, result, mac, from)
+        : this.#deliver(endpoint, request, result, mac, from);
+    if (task !== undefined) this.#track(task);
+  }
+
+  /** Keeps a reply that is still waiting (for the store or for dgram) until it is done, for close(). */
+  #track(task: Promise<void>): void {
     this.#inflight.add(task);
     void task.finally(() => this.#inflight.delete(task));
   }
 
-  async #finish(
+  async #flushThenDeliver(
     endpoint: Endpoint,
     request: DhcpMessage,
     result: Exclude<EngineResult, { type: 'drop' }>,
     mac: string,
     from: { address: string; port: number },
   ): Promise<void> {
-    const itf = endpoint.itf;
-    if (result.writes.length > 0) {
-      try {
-        // RFC 2131 §4.3.1: the binding is committed to stable storage before the DHCPACK is sent.
-        await this.store.flush();
-      } catch (error) {
-        this.#drop({
-          reason: 'store-failed',
-          detail: String(error),
-          mac,
-          xid: request.xid,
-          interface: itf.name,
-          from,
-          trace: result.trace,
-        });
-        this.#error(error instanceof Error ? error : new Error(String(error)));
-        return;
-      }
+    try {
+      // RFC 2131 §4.3.1: the binding is committed to stable storage before the DHCPACK is sent.
+      await this.store.flush();
+    } catch (error) {
+      this.#drop({
+        reason: 'store-failed',
+        detail: String(error),
+        mac,
+        xid: request.xid,
+        interface: endpoint.itf.name,
+        from,
+        trace: result.trace,
+      });
+      this.#error(error instanceof Error ? error : new Error(String(error)));
+      return;
     }
+    await this.#deliver(endpoint, request, result, mac, from);
+  }
+
+  /**
+   * Emits a silent result, or encodes and sends a reply. Synchronous when the reply leaves at once (the
+   * common case: no promise per request); a promise only when dgram has to queue it.
+   */
+  #deliver(
+    endpoint: Endpoint,
+    request: DhcpMessage,
+    result: Exclude<EngineResult, { type: 'drop' }>,
+    mac: string,
+    from: { address: string; port: number },
+  ): Promise<void> | undefined {
+    const itf = endpoint.itf;
     if (result.type === 'silent') {
       this.emit(result.kind, {
         kind: result.kind,
@@ -325,7 +345,7 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
         ...(result.lease === undefined ? {} : { lease: result.lease }),
         trace: result.trace,
       });
-      return;
+      return undefined;
     }
     let bytes: Uint8Array;
     try {
@@ -340,16 +360,30 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
         from,
         trace: result.trace,
       });
-      return;
+      return undefined;
     }
     const d = result.destination;
     const port = d.port === 68 ? (this.#options.clientPort ?? 68) : d.port;
-    let sent = this.#sendNow(endpoint, bytes, port, d);
-    if (sent === undefined) {
-      sent = await new Promise<Error | null>((resolve) =>
-        endpoint.socket.send(bytes, port, d.address, (e) => resolve(e)),
-      );
+    const sent = this.#sendNow(endpoint, bytes, port, d);
+    if (sent !== undefined) {
+      this.#sent(sent, endpoint, request, result, mac, from);
+      return undefined;
     }
+    return new Promise<Error | null>((resolve) =>
+      endpoint.socket.send(bytes, port, d.address, (e) => resolve(e)),
+    ).then((e) => this.#sent(e, endpoint, request, result, mac, from));
+  }
+
+  /** Counts a reply that left (and tells listeners), or drops one the kernel refused. */
+  #sent(
+    sent: Error | null,
+    endpoint: Endpoint,
+    request: DhcpMessage,
+    result: Extract<EngineResult, { type: 'reply' }>,
+    mac: string,
+    from: { address: string; port: number },
+  ): void {
+    const itf = endpoint.itf;
     if (sent !== null) {
       this.#drop({
         reason: 'send-failed',
@@ -372,7 +406,7 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
       interface: itf.name,
       request,
       reply: result.message,
-      destination: d,
+      destination: result.destination,
       ...(result.lease === undefined ? {} : { lease: result.lease }),
       ...(result.boot === undefined ? {} : { boot: result.boot }),
       ...(result.nakReason === undefined ? {} : { nakReason: result.nakReason }),

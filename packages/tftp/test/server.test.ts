@@ -114,6 +114,10 @@ async function waitFor<T>(get: () => T | undefined, tries = 200): Promise<T> {
 }
 
 for (const p of PLANES) {
+  /** Tests about the worker plane itself: defined only in its suite (no skipped tests in the other). */
+  const WORKER_ONLY = (name: string, fn: () => Promise<void>): void => {
+    if (p === 'worker') it(name, fn);
+  };
   describe(`data plane: ${p}`, () => {
     beforeAll(() => {
       plane = p;
@@ -616,6 +620,30 @@ for (const p of PLANES) {
         p.send({ type: 'ack', block: 2 }, port);
         const [a, b] = await Promise.all([client.get('f100000', { windowSize: 4 }), client.get('f1024')]);
         expect(a.length + b.length).toBe(101_024);
+      });
+
+      WORKER_ONLY('falls back to dgram when the worker dies, failing nothing later', async () => {
+        const script = join(base, 'dying-worker.mjs');
+        writeFileSync(script, 'process.exit(3);\n');
+        const warnings: Error[] = [];
+        const { server, client } = await start({ dataPlane: 'worker', dataPlaneWorker: script });
+        server.on('warning', (w) => warnings.push(w));
+        await waitFor(() => (server.dataPlane.mode === 'dgram' ? true : undefined));
+        expect(server.dataPlane.reason).toBe('the worker stopped');
+        expect(warnings[0]?.message).toMatch(/data plane stopped/);
+        expect((await client.get('f100000')).length).toBe(100_000);
+      });
+
+      WORKER_ONLY('refuses to start with dataPlane worker when the script is missing', async () => {
+        await expect(
+          createTftpServer({
+            root,
+            host: '127.0.0.1',
+            port: 0,
+            dataPlane: 'worker',
+            dataPlaneWorker: join(base, 'nope.mjs'),
+          }),
+        ).rejects.toThrow(/not found/);
       });
 
       it('uses the configured port range', async () => {

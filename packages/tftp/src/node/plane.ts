@@ -51,7 +51,10 @@ export class PlaneTransfer {
 }
 
 function resolveWorker(explicit: string | URL | undefined): URL | undefined {
-  if (explicit !== undefined) return typeof explicit === 'string' ? pathToFileURL(explicit) : explicit;
+  if (explicit !== undefined) {
+    const url = typeof explicit === 'string' ? pathToFileURL(explicit) : explicit;
+    return url.protocol !== 'file:' || existsSync(fileURLToPath(url)) ? url : undefined;
+  }
   // Built package (and bundles that ship the worker beside them): dist/plane-worker.js.
   const sibling = new URL('./plane-worker.js', import.meta.url);
   if (sibling.protocol === 'file:' && existsSync(fileURLToPath(sibling))) return sibling;
@@ -107,7 +110,13 @@ export class DataPlane {
     const sys = await loadSys();
     await import('koffi'); // the worker needs it too: fail here, on the main thread, with a clear reason
     const url = resolveWorker(worker);
-    if (!url) throw new Error('the data-plane worker script is not built (run the package build)');
+    if (!url) {
+      throw new Error(
+        worker === undefined
+          ? 'the data-plane worker script is not built (run the package build)'
+          : `the data-plane worker script was not found: ${String(worker)}`,
+      );
+    }
     return new DataPlane(sys, url);
   }
 

@@ -42,6 +42,7 @@ beforeAll(() => {
   writeFileSync(join(base, 'secret'), 'top secret');
   writeFileSync(join(base, 'outside', 'hostname'), 'outside');
   for (const n of [0, 511, 512, 513, 1024, 1468, 100_000]) writeFileSync(join(root, `f${n}`), patterned(n));
+  writeFileSync(join(root, 'large-disk'), patterned(3_000_000));
   writeFileSync(join(root, 'pxelinux.0'), patterned(3000));
   writeFileSync(join(root, 'sub', 'inner.txt'), 'inner');
   writeFileSync(join(root, 'text.txt'), 'line one\nline two\r\n');
@@ -132,6 +133,13 @@ for (const p of PLANES) {
     });
 
     describe('server: files from the root', () => {
+      it('sends a large file read from disk (no cache) intact, lock-step and windowed', async () => {
+        const { client } = await start({ cache: false });
+        const want = sha(patterned(3_000_000));
+        expect(sha(await client.get('large-disk', { blockSize: 1468 }))).toBe(want);
+        expect(sha(await client.get('large-disk', { blockSize: 512, windowSize: 16 }))).toBe(want);
+      });
+
       it.each([0, 511, 512, 513, 1024, 1468, 100_000])(
         'serves %i bytes identically, lock-step and windowed',
         async (n) => {

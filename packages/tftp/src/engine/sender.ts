@@ -313,6 +313,14 @@ export class SendTransfer extends TransferBase {
       );
   }
 
+  /**
+   * Absolute offset of the oldest source byte still held: chunks given in `source-data` that end at or
+   * before it are no longer referenced, so their memory may be reused (the worker data plane pools them).
+   */
+  get retainedFrom(): number {
+    return this.#bufStart;
+  }
+
   #slice(block: number): Uint8Array {
     const b = this.params.blockSize;
     const start = (block - 1) * b;

@@ -42,6 +42,9 @@ interface Slot {
   readonly out: Uint8Array;
   readonly pending: TransferInput[];
   readPos: number;
+  /** File sources: chunks handed to the engine (oldest first, with their end offsets) and free ones. */
+  readonly held: { buf: Buffer; end: number }[];
+  readonly free: Buffer[];
   fed: boolean;
   /** SO_RCVTIMEO set, for blocking reads while it is the only transfer. */
   timed: boolean;
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
     void n;
   };
 
-  const read = (s: Slot, bytes: number): void => {
+  const read = (s: Slot): void => {
     const src = s.source;
     if (src.kind === 'bytes') {
       if (s.fed) return;
@@ -127,13 +130,17 @@ async function main(): Promise<void> {
       s.pending.push({ type: 'source-data', bytes: src.bytes }, { type: 'source-end' });
       return;
     }
-    // Whole blocks per chunk, so DATA payloads are views of it; a fresh chunk per read, because the
-    // engine holds views of earlier chunks until their blocks are acknowledged.
-    const blocks = Math.max(64, Math.ceil(bytes / s.blockSize));
-    const chunk = Buffer.allocUnsafeSlow(blocks * s.blockSize);
+    // Whole blocks per chunk (≥ 256 KiB), so DATA payloads are views of it; the engine asks again while
+    // it wants more. A chunk is reused only once the engine has let go of it (its end is at or before
+    // `retainedFrom`): no page faults and no garbage per read.
+    while (s.held.length > 0 && s.held[0]!.end <= s.engine.retainedFrom) s.free.push(s.held.shift()!.buf);
+    const chunk =
+      s.free.pop() ?? Buffer.allocUnsafeSlow(Math.max(64, Math.ceil(262_144 / s.blockSize)) * s.blockSize);
     try {
       const got = readSync(src.fd, chunk, 0, chunk.length, s.readPos);
       s.readPos += got;
+      if (got > 0) s.held.push({ buf: chunk, end: s.readPos });
+      else s.free.push(chunk);
       s.pending.push(
         got === 0 ? { type: 'source-end' } : { type: 'source-data', bytes: chunk.subarray(0, got) },
       );
@@ -149,7 +156,7 @@ async function main(): Promise<void> {
           send(s, a);
           break;
         case 'read':
-          read(s, a.bytes);
+          read(s);
           break;
         case 'done':
           post({ t: 'done', id: s.id, result: serialise(a.result) });
@@ -192,6 +199,8 @@ async function main(): Promise<void> {
       out: new Uint8Array(4 + Math.max(512, m.params.blockSize)),
       pending: [],
       readPos: 0,
+      held: [],
+      free: [],
       fed: false,
       timed: false,
       deadline: Number.POSITIVE_INFINITY,

@@ -1,16 +1,23 @@
 /**
  * DHCP server throughput: perfdhcp DORA rate at ≤ 2.5 % lost or late (the ISC method), pxekit (journal
- * store, default durability: fsync per group commit) against kea-dhcp4 (memfile, persist) and dnsmasq,
- * in one run, in the lab (perfdhcp in its own namespace acting as a relay, the server in another).
+ * store, default durability: fdatasync before each DHCPACK) against kea-dhcp4 (memfile, persist: written
+ * without fsync) and dnsmasq (lease file, no fsync), in one run, in the lab (perfdhcp in its own namespace
+ * acting as a relay, so every reply is unicast to it; the server in another). Also prints the server's CPU
+ * time (all threads) per completed exchange at the first rate offered.
  *
  *   node benchmarks/dhcp-server-perfdhcp.mjs             # needs root (network namespaces)
  *
  * Environment: DHCP_BENCH_SECONDS (per step, default 5), DHCP_BENCH_RATES (comma list, default
- * 500,1000,2000,4000,8000,12000,16000), DHCP_BENCH_SERVERS (default pxekit,kea,dnsmasq),
- * DHCP_BENCH_DURABILITY (pxekit journal: fsync, the default, or none), DHCP_BENCH_ROUNDS (default 1: the
- * servers are measured in turn, round after round, so a noisy spell hits all of them; the ratios are
- * printed per round and as the median). Server 'pxekit-base' is pxekit as of DHCP_BENCH_BASE (see the .mjs).
- * On 2 shared vCPUs perfdhcp competes with the server for CPU: compare the ratios, not the figures.
+ * 500,1000,2000,4000,8000,12000,16000), DHCP_BENCH_SERVERS (default pxekit,kea,dnsmasq; also
+ * pxekit-nosync: journal not synced, like Kea and dnsmasq; pxekit@<ms>: journal syncIntervalMs; pxekit-base:
+ * pxekit as of DHCP_BENCH_BASE, see the .mjs), DHCP_BENCH_DURABILITY (pxekit journal: fsync, the default,
+ * or none), DHCP_BENCH_ROUNDS (default 1: the servers are measured in turn, round after round, so a noisy
+ * spell hits all of them; the ratios are printed per round and as the median), DHCP_BENCH_PIN=1 (server
+ * on CPU 0, perfdhcp on CPU 1), DHCP_BENCH_VERBOSE=1 (perfdhcp's report, UDP counters of both namespaces,
+ * CPU and context switches per step, the agent's GC and event-loop delay), DHCP_BENCH_NODE_FLAGS (extra
+ * node flags for the pxekit agent), DHCP_BENCH_RCVBUF (pxekit receiveBufferSize), DHCP_BENCH_SYNC_INTERVAL.
+ * On 2 shared vCPUs perfdhcp competes with the server for CPU, and its own socket is where replies are lost
+ * when it cannot keep up: compare the ratios, not the figures.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createLab, type Daemon, ensureDebianPackages, type Lab, makeTempDir } from '@pxekit/testkit/lab';

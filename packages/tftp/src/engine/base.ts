@@ -41,6 +41,25 @@ export interface BaseOptions {
   readonly params: TransferParams;
 }
 
+/** Statistics of a transfer that has not moved anything yet. */
+export function emptyStats(blockSize: number, windowSize: number): TransferStats {
+  return {
+    bytes: 0,
+    blocks: 0,
+    packetsSent: 0,
+    packetsReceived: 0,
+    retransmits: 0,
+    duplicates: 0,
+    strangers: 0,
+    timeouts: 0,
+    startedAt: 0,
+    endedAt: 0,
+    blockSize,
+    windowSize,
+    finalAckMissing: false,
+  };
+}
+
 /** Shared bookkeeping of both directions: peer TID, timers with back-off, stats, ERROR handling. */
 export abstract class TransferBase {
   protected peer: Peer;
@@ -63,21 +82,7 @@ export abstract class TransferBase {
     this.maxRetries = retry?.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.maxTimeoutMs = Math.max(retry?.maxTimeoutMs ?? DEFAULT_MAX_TIMEOUT_MS, params.timeoutMs);
     this.currentTimeout = params.timeoutMs;
-    this.stats = {
-      bytes: 0,
-      blocks: 0,
-      packetsSent: 0,
-      packetsReceived: 0,
-      retransmits: 0,
-      duplicates: 0,
-      strangers: 0,
-      timeouts: 0,
-      startedAt: 0,
-      endedAt: 0,
-      blockSize: params.blockSize,
-      windowSize: params.windowSize,
-      finalAckMissing: false,
-    };
+    this.stats = emptyStats(params.blockSize, params.windowSize);
   }
 
   get finished(): boolean {

@@ -13,21 +13,14 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import type { Peer, RetryOptions, TransferParams, TransferResult } from '../engine/types.js';
+import { emptyStats } from '../engine/base.js';
+import type { TransferResult } from '../engine/types.js';
 import { TftpError } from '../wire/errors.js';
-import type { TftpOption } from '../wire/packet.js';
-import type { PlaneFromWorker, PlaneResult, PlaneSource, PlaneToWorker } from './plane-protocol.js';
+import type { PlaneFromWorker, PlaneResult, PlaneStart, PlaneToWorker } from './plane-protocol.js';
 import { loadSys, openEventFd, openUdpSocket, type Sys } from './plane-sys.js';
 
-export interface PlaneTransferSpec {
-  readonly peer: Peer;
-  readonly params: TransferParams;
-  readonly oack?: readonly TftpOption[];
-  readonly netascii: boolean;
-  readonly retry: RetryOptions;
-  readonly unverifiedRetries: number;
-  readonly source: PlaneSource;
-}
+/** What a transfer needs besides its id and socket. */
+export type PlaneTransferSpec = Omit<PlaneStart, 't' | 'id' | 'fd'>;
 
 export interface PlaneHooks {
   onDone(result: TransferResult): void;
@@ -196,21 +189,7 @@ function lost(message: string): PlaneResult {
   return {
     outcome: 'aborted',
     options: [],
-    stats: {
-      bytes: 0,
-      blocks: 0,
-      packetsSent: 0,
-      packetsReceived: 0,
-      retransmits: 0,
-      duplicates: 0,
-      strangers: 0,
-      timeouts: 0,
-      startedAt: 0,
-      endedAt: 0,
-      blockSize: 0,
-      windowSize: 0,
-      finalAckMissing: false,
-    },
+    stats: emptyStats(0, 0),
     error: { code: 'TFTP_ERR_ABORTED', message, tftpCode: 0 },
   };
 }

@@ -550,6 +550,22 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
       await sink?.discard();
       return refuse(new TftpError(TFTP_ERR.ABORTED, 'Server shutting down'), filename);
     }
+    const emitTransfer = (r: TransferResult): void => {
+      const event: TftpTransferEvent = {
+        id,
+        kind: req.type,
+        remote: shown,
+        filename,
+        outcome: r.outcome,
+        ...(r.error ? { error: r.error } : {}),
+        options: r.options,
+        stats: r.stats,
+        durationMs: monotonicNow() - started,
+        source,
+      };
+      this.emit('transfer', event);
+      if (transferChannel.hasSubscribers) transferChannel.publish(event);
+    };
     const plane = this.#plane;
     if (planeSource && planeSpec && plane?.alive && session.ownsSocket) {
       const fd = this.#planeSocket(plane, session);
@@ -575,22 +591,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
               stats: (engine as SendTransfer).stats,
             };
             void cleanup()
-              .then(() => {
-                const event: TftpTransferEvent = {
-                  id,
-                  kind: 'rrq',
-                  remote: shown,
-                  filename,
-                  outcome: r.outcome,
-                  ...(r.error ? { error: r.error } : {}),
-                  options: r.options,
-                  stats: r.stats,
-                  durationMs: monotonicNow() - started,
-                  source,
-                };
-                this.emit('transfer', event);
-                if (transferChannel.hasSubscribers) transferChannel.publish(event);
-              })
+              .then(() => emitTransfer(r))
               .catch((err: unknown) =>
                 this.emit('warning', err instanceof Error ? err : new Error(String(err))),
               );
@@ -681,20 +682,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
             } else await sink.discard();
           }
           await cleanup();
-          const event: TftpTransferEvent = {
-            id,
-            kind: req.type,
-            remote: shown,
-            filename,
-            outcome: outcome.outcome,
-            ...(outcome.error ? { error: outcome.error } : {}),
-            options: outcome.options,
-            stats: outcome.stats,
-            durationMs: monotonicNow() - started,
-            source,
-          };
-          this.emit('transfer', event);
-          if (transferChannel.hasSubscribers) transferChannel.publish(event);
+          emitTransfer(outcome);
         };
         void finish().catch((err: unknown) =>
           this.emit('warning', err instanceof Error ? err : new Error(String(err))),

@@ -164,5 +164,33 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through the pxekit DHCP server (Q
       expect(answers.length).toBeGreaterThan(0);
       expect(answers.every((e) => e.file === tree.efi64 && e.rule === 'uefi')).toBe(true);
     });
+
+    describe('with a PXE boot menu (43.8/43.9/43.10) and boot server discovery on 4011', () => {
+      let menuProxy: Daemon;
+      beforeAll(async () => {
+        await proxy.stop();
+        const menu = {
+          items: [{ description: 'pxekit lab (UEFI)', arch: 'efi-x64', bootFile: tree.efi64 }],
+          timeout: 0,
+        };
+        menuProxy = lab.spawn(
+          'server',
+          'node',
+          [agent, JSON.stringify({ proxy: { boot: { rules: [] }, menu }, interfaces: [lab.server.ifname] })],
+          { name: 'pxekit-proxy-menu' },
+        );
+        await menuProxy.waitForOutput(/"event":"listening"/, 20_000);
+      });
+      afterAll(async () => {
+        await menuProxy?.stop();
+      });
+
+      it('UEFI OVMF PXE picks the menu item, asks the boot server on 4011 and boots its file', async () => {
+        // No boot rules at all: the only way to syslinux.efi is the menu item's file, answered on 4011.
+        const mac = await boot(menuProxy, { firmware: 'uefi', nic: 'virtio', ovmfPxe: true }, 180_000);
+        const answers = events(menuProxy).filter((e) => e.mac === mac && e.event.startsWith('proxy-'));
+        expect(answers.some((e) => e.event === 'proxy-ack' && e.file === tree.efi64)).toBe(true);
+      });
+    });
   });
 });

@@ -267,7 +267,14 @@ export function resolveBoot(doc: ConfigDocument, options: ResolveOptions = {}): 
     return execute(cmd, type, true, null, chosenBy);
   }
 
+  let menuStarts = 0;
   function runMenu(): BootResolution {
+    // The menu's chosen entry may start the menu module again (`LABEL a` / `COM32 menu.c32` as the
+    // default): real pxelinux would loop forever; say so instead of recursing.
+    if (menuStarts++ > 0) {
+      steps.push('the chosen menu entry starts the menu again: a boot loop');
+      return result('error');
+    }
     menuModel ??= buildModel(doc, { ...options, reader: 'menu' });
     const m = menuModel.menus[menuModel.startMenu];
     if (!m || m.entries.length === 0) {

@@ -94,6 +94,11 @@ describe('image types and initrd', () => {
 });
 
 describe('resolveBoot', () => {
+  it('reports a menu whose chosen entry starts the menu again as a boot loop (found by the robustness property)', () => {
+    const r = resolveBoot(parse('LABEL a\nCOM32 menu\nDEFAULT menu'), { facts });
+    expect(r.outcome).toBe('error');
+    expect(r.steps.at(-1)).toMatch(/boot loop/);
+  });
   it('boots DEFAULT at once with PROMPT 0, expanding the label with IPAPPEND', () => {
     const r = resolveBoot(
       parse(

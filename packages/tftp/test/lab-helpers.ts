@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleForLab } from '@pxekit/testkit/lab';
 
 const pkg = join(import.meta.dirname, '..');
-const repo = join(pkg, '../..');
 
 /**
  * Bundles test/lab-agent.ts into one .mjs that plain `node` runs inside a namespace, with the server's
@@ -16,24 +15,10 @@ export function bundleAgent(): string {
   mkdirSync(cache, { recursive: true });
   const dir = mkdtempSync(join(cache, 'pxekit-tftp-agent-'));
   const out = join(dir, 'agent.mjs');
-  const bundle = (entry: string, outfile: string) =>
-    execFileSync(
-      join(repo, 'node_modules/.bin/esbuild'),
-      [
-        entry,
-        '--bundle',
-        '--platform=node',
-        '--format=esm',
-        '--target=node20',
-        '--conditions=@pxekit/source',
-        '--external:koffi',
-        `--outfile=${outfile}`,
-        '--log-level=warning',
-      ],
-      { stdio: 'inherit', timeout: 60_000 },
-    );
-  bundle(join(import.meta.dirname, 'lab-agent.ts'), out);
-  bundle(join(pkg, 'src/node/plane-worker.ts'), join(dir, 'plane-worker.js'));
+  bundleForLab([
+    { entry: join(import.meta.dirname, 'lab-agent.ts'), outfile: out },
+    { entry: join(pkg, 'src/node/plane-worker.ts'), outfile: join(dir, 'plane-worker.js') },
+  ]);
   return out;
 }
 

@@ -32,6 +32,8 @@
  * Every process started with {@link run} or {@link spawnDaemon} runs in its own process group and is
  * killed with it (timeout, `stop()`, or at the latest when the test process exits or gets SIGINT/SIGTERM).
  */
+export { bundleForLab } from './bundle.js';
+export type { BundleEntry } from './bundle.js';
 export { registerCleanup } from './cleanup.js';
 export { aptInstallScript, ensureDebianPackages, missingDebianPackages } from './debian.js';
 export { LabError, LabErrorCode } from './errors.js';

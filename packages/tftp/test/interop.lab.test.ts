@@ -7,6 +7,7 @@ import {
   makeTempDir,
   run,
   spawnDaemon,
+  startDnsmasq,
   createLab,
   type Lab,
 } from '@pxekit/testkit/lab';
@@ -212,26 +213,7 @@ describe.skipIf(!lab.ok)(labTitle('tftp interop with real clients and servers', 
     });
 
     it('pxekit client fetches from dnsmasq', async () => {
-      const d = netlab.spawn(
-        'server',
-        'dnsmasq',
-        [
-          '--keep-in-foreground',
-          '--no-resolv',
-          '--no-hosts',
-          '--port=0',
-          '--enable-tftp',
-          `--tftp-root=${dir.path}`,
-          `--listen-address=${netlab.serverIp}`,
-          '--bind-interfaces',
-          '--user=root',
-          '--log-facility=-',
-          '--conf-file=/dev/null',
-          `--pid-file=${out.join('dnsmasq.pid')}`,
-        ],
-        { name: 'dnsmasq' },
-      );
-      await d.waitForOutput(/TFTP root is/, 15_000);
+      const d = await startDnsmasq(netlab, { dhcp: false, tftpRoot: dir.path });
       const r = await netlab.exec(
         'tc',
         'node',

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { isIPv6 } from 'node:net';
 import { type FilenameOptions, parseMode, sanitizeFilename } from '../engine/filename.js';
 import { type NegotiationLimits, negotiateOptions } from '../engine/negotiate.js';
+import { emptyStats } from '../engine/base.js';
 import { ReceiveTransfer } from '../engine/receiver.js';
 import { SendTransfer } from '../engine/sender.js';
 import type { Peer, Transfer, TransferOutcome, TransferResult, TransferStats } from '../engine/types.js';
@@ -568,6 +569,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     };
     const plane = this.#plane;
     if (planeSource && planeSpec && plane?.alive && session.ownsSocket) {
+      const spec = planeSpec;
       const fd = this.#planeSocket(plane, session);
       if (fd === undefined) {
         await cleanup();
@@ -588,7 +590,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
               outcome: 'failed' as const,
               error: new TftpError(TFTP_ERR.SOURCE, 'transfer could not start'),
               options: [],
-              stats: (engine as SendTransfer).stats,
+              stats: emptyStats(spec.params.blockSize, spec.params.windowSize),
             };
             void cleanup()
               .then(() => emitTransfer(r))

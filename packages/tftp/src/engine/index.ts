@@ -18,5 +18,5 @@ export type {
 export { ReceiveTransfer } from './receiver.js';
 export type { ReceiveTransferOptions } from './receiver.js';
 export { SendTransfer } from './sender.js';
-export type { SendTransferOptions } from './sender.js';
+export type { BlockLocation, SendStep, SendTransferOptions } from './sender.js';
 export type * from './types.js';

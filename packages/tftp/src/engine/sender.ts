@@ -34,6 +34,33 @@ export interface SendTransferOptions {
   readonly readAheadBytes?: number;
 }
 
+/**
+ * What one `SendTransfer.ack()` call decided. The transfer owns one and overwrites it on every call, so
+ * an adapter's hot path allocates nothing per block: read it before calling the transfer again.
+ */
+export interface SendStep {
+  /** Absolute index of the first block to send now; `last < first` when there is none. */
+  first: number;
+  /** Absolute index of the last block to send now (inclusive). Locate each with `locateBlock()`. */
+  last: number;
+  /** Bytes the source should provide next (what a `read` action would ask), or 0. */
+  read: number;
+}
+
+/**
+ * Where one block's payload lies in the source data: `bytes[offset … offset + length)`. One object per
+ * transfer, overwritten by the next `locateBlock()`; `bytes` is source data, never mutate it.
+ */
+export interface BlockLocation {
+  /** Wire block number for the DATA header (after rollover). */
+  block: number;
+  bytes: Uint8Array;
+  offset: number;
+  length: number;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
 const DEFAULTS: TransferParams = {
   blockSize: DEFAULT_BLOCK_SIZE,
   windowSize: 1,
@@ -73,6 +100,8 @@ export class SendTransfer extends TransferBase {
   #acked = 0;
   #sent = 0;
   #maxSent = 0;
+  readonly #step: SendStep = { first: 1, last: 0, read: 0 };
+  readonly #location: BlockLocation = { block: 0, bytes: NO_BYTES, offset: 0, length: 0 };
 
   constructor(opts: SendTransferOptions) {
     super(opts.peer, opts.role === 'server', opts.params ?? DEFAULTS, opts.retry);
@@ -253,6 +282,89 @@ export class SendTransfer extends TransferBase {
     this.#wantData();
   }
 
+  /**
+   * Hot path for adapters: the transfer's peer acknowledged wire block `block` (the caller has checked
+   * the source address and decoded the 4-byte ACK itself). Same effect as `handle()` with that datagram,
+   * but instead of actions it fills the transfer's reused `SendStep` — send blocks `first`…`last` (see
+   * `locateBlock()`), then feed `read` bytes if non-zero — so nothing is allocated per block.
+   *
+   * Returns undefined, having changed nothing, when the ACK needs the general path (the final ACK,
+   * which completes the transfer; the ACK of an OACK; any ACK before the data phase or after the end):
+   * pass the datagram to `handle()` then.
+   *
+   * @example
+   * const step = tx.ack(block, now);
+   * if (step === undefined) actions = tx.handle({ type: 'datagram', from, bytes }, now);
+   * else for (let n = step.first; n <= step.last; n++) sendData(tx.locateBlock(n) ?? …);
+   */
+  ack(block: number, now: number): SendStep | undefined {
+    if (this.finished || this.#phase !== 'data' || !this.peerKnown) return undefined;
+    const delta = wireDelta(this.#acked, block, this.params.rollover);
+    const abs = delta === undefined ? -1 : this.#acked + delta;
+    const step = this.#step;
+    if (delta !== undefined && delta !== 0 && abs <= this.#maxSent && abs >= this.#lastBlock)
+      return undefined;
+    this.stats.packetsReceived++;
+    step.read = 0;
+    if (delta === undefined || delta === 0 || abs > this.#maxSent) {
+      this.stats.duplicates++; // never a reason to resend (RFC 1123 §4.2.3.1)
+      step.first = 1;
+      step.last = 0;
+      return step;
+    }
+    this.#verified = true;
+    this.#acked = abs;
+    this.#trim();
+    this.progressed(now);
+    this.#sent = abs;
+    step.first = abs + 1;
+    step.last = this.#advance(now, false);
+    step.read = this.#wanted();
+    return step;
+  }
+
+  /**
+   * Where block `n` (absolute index, one the transfer has sent and not had acknowledged) lies in the
+   * source data, without copying or allocating: fills and returns the transfer's reused `BlockLocation`.
+   * Undefined when the block is not held or straddles two source chunks (only with odd-sized chunks,
+   * e.g. netascii): use `blockData(n)` then.
+   */
+  locateBlock(n: number): BlockLocation | undefined {
+    const b = this.params.blockSize;
+    const start = (n - 1) * b;
+    const end = Math.min(n * b, this.#bufEnd);
+    const loc = this.#location;
+    if (n < 1 || start < this.#bufStart) return undefined;
+    loc.block = wireBlock(n, this.params.rollover);
+    if (end <= start) {
+      if (!this.#ended) return undefined;
+      loc.bytes = NO_BYTES;
+      loc.offset = 0;
+      loc.length = 0;
+      return loc;
+    }
+    let off = this.#bufStart;
+    const chunks = this.#chunks;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i]!;
+      const cEnd = off + c.length;
+      if (start >= off && end <= cEnd) {
+        loc.bytes = c;
+        loc.offset = start - off;
+        loc.length = end - start;
+        return loc;
+      }
+      if (start < cEnd) return undefined;
+      off = cEnd;
+    }
+    return undefined;
+  }
+
+  /** The payload of block `n` (absolute index) as a view, or a copy when it straddles source chunks. */
+  blockData(n: number): Uint8Array {
+    return this.#slice(n);
+  }
+
   protected onTimer(now: number): void {
     if (this.finished) return;
     const budget = this.#verified ? this.maxRetries : Math.min(this.maxRetries, this.#unverifiedRetries);
@@ -290,27 +402,44 @@ export class SendTransfer extends TransferBase {
 
   /** Sends blocks #sent+1 … #acked+window that the source has provided. */
   #pump(now: number, retransmit = false): void {
+    const first = this.#sent + 1;
+    const last = this.#advance(now, retransmit);
+    for (let n = first; n <= last; n++) {
+      const packet: TftpPacket = {
+        type: 'data',
+        block: wireBlock(n, this.params.rollover),
+        data: this.#slice(n),
+      };
+      this.out.push({ type: 'send', to: this.peer, packet });
+    }
+  }
+
+  /**
+   * Moves #sent over blocks #sent+1 … #acked+window that the source has provided, counting them as
+   * sent; returns the last one. The caller emits them (actions, or the `SendStep` of `ack()`).
+   */
+  #advance(now: number, retransmit: boolean): number {
     const w = this.params.windowSize;
-    let sentAny = false;
+    const first = this.#sent + 1;
     while (this.#sent < this.#acked + w && this.#available(this.#sent + 1)) {
       const n = this.#sent + 1;
-      this.send({ type: 'data', block: wireBlock(n, this.params.rollover), data: this.#slice(n) });
+      this.stats.packetsSent++;
       if (n <= this.#maxSent) this.stats.retransmits++;
       else {
         this.#maxSent = n;
         this.stats.blocks = n;
       }
       this.#sent = n;
-      sentAny = true;
     }
+    const sentAny = this.#sent >= first;
     // Nothing in flight (waiting for the source): no timer, so a slow source is not a dead peer.
     if (this.#sent === this.#acked) this.deadline = undefined;
     else if (sentAny && !retransmit) this.arm(now);
-    if (sentAny)
-      this.stats.bytes = Math.min(
-        this.#maxSent * this.params.blockSize,
-        this.#ended ? this.#bufEnd : Number.POSITIVE_INFINITY,
-      );
+    if (sentAny) {
+      const sentBytes = this.#maxSent * this.params.blockSize;
+      this.stats.bytes = this.#ended && this.#bufEnd < sentBytes ? this.#bufEnd : sentBytes;
+    }
+    return this.#sent;
   }
 
   /**
@@ -360,15 +489,20 @@ export class SendTransfer extends TransferBase {
   }
 
   #wantData(): void {
-    if (this.#ended || this.#readPending || this.finished) return;
+    const bytes = this.#wanted();
+    if (bytes > 0) this.out.push({ type: 'read', bytes });
+  }
+
+  /** Bytes to ask the source for now (marking the read pending), or 0. */
+  #wanted(): number {
+    if (this.#ended || this.#readPending || this.finished) return 0;
     const ahead = Math.max(
       this.params.windowSize * (this.#readAhead + 1) * this.params.blockSize,
       this.#opts.readAheadBytes ?? 262_144,
     );
     const target = this.#acked * this.params.blockSize + ahead;
-    if (this.#bufEnd < target) {
-      this.#readPending = true;
-      this.out.push({ type: 'read', bytes: target - this.#bufEnd });
-    }
+    if (this.#bufEnd >= target) return 0;
+    this.#readPending = true;
+    return target - this.#bufEnd;
   }
 }

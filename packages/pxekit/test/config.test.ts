@@ -65,6 +65,14 @@ hosts:
     ]);
     expect(c.dhcp.leaseFile).toBe('/var/lib/pxekit/leases.journal');
   });
+
+  it('an httpBoot URL may start with a template variable written with spaces', () => {
+    const c = ok('profiles:\n  default: { httpBoot: "{{ server.httpUrl }}/boot/http/lab.efi" }\n');
+    expect(c.profiles.get('default')?.httpBoot).toBe('{{ server.httpUrl }}/boot/http/lab.efi');
+    expect(issues('profiles:\n  default: { httpBoot: "{{ server.httpUrl }} /x" }\n').join('\n')).toMatch(
+      /profiles\.default\.httpBoot/,
+    );
+  });
 });
 
 describe('loadConfig: error messages point at the mistake', () => {

@@ -214,7 +214,7 @@ const schema = obj(
           arm64: field(loader),
           httpBoot: field(
             str({
-              pattern: /^(https?:\/\/|\{\{)[^\s{]*(\{\{[^}]*\}\}[^\s{]*)*$/,
+              pattern: /^(https?:\/\/|(?=\{\{))[^\s{]*(\{\{[^}]*\}\}[^\s{]*)*$/,
               patternName: 'an http:// or https:// URL (template variables allowed)',
             }),
           ),

@@ -25,6 +25,13 @@ export interface VmOptions {
    * OVMF has no e1000 driver) instead of iPXE's EFI ROM. Default false.
    */
   ovmfPxe?: boolean;
+  /**
+   * UEFI only: boot with OVMF's own UEFI HTTP boot (HttpBootDxe: DHCP with vendor class
+   * `HTTPClient:Arch:00016…`, then the URL from the offer). OVMF's network stack as with `ovmfPxe`; its
+   * PXE boot options are switched off through fw_cfg (`opt/org.tianocore/IPv4PXESupport` and
+   * `IPv6PXESupport` = n), which leaves HTTP boot as the NIC's boot option. Default false.
+   */
+  ovmfHttpBoot?: boolean;
   /** Tap in the lab's switch namespace. Default: the lab's first tap (one is added if it has none). */
   tap?: string;
   /** Guest MAC. Default 52:54:00:xx:xx:xx from the lab and tap. */
@@ -62,6 +69,7 @@ export function qemuArgs(o: {
   firmware: Firmware;
   nic: 'e1000' | 'virtio';
   ovmfPxe: boolean;
+  ovmfHttpBoot?: boolean;
   tap: string;
   mac: string;
   memoryMb: number;
@@ -71,7 +79,8 @@ export function qemuArgs(o: {
   kernel?: { kernel: string; initrd: string; append: string };
 }): string[] {
   const device = o.nic === 'virtio' ? 'virtio-net-pci' : 'e1000';
-  const rom = o.firmware === 'uefi' && o.ovmfPxe ? ',romfile=' : '';
+  const ovmfNet = o.firmware === 'uefi' && (o.ovmfPxe || o.ovmfHttpBoot === true);
+  const rom = ovmfNet ? ',romfile=' : '';
   const args = [
     '-machine',
     'pc,accel=tcg',
@@ -101,6 +110,10 @@ export function qemuArgs(o: {
       '-drive',
       `if=pflash,format=raw,unit=1,file=${o.ovmfVars}`,
     );
+    if (o.ovmfHttpBoot === true) {
+      for (const ip of ['IPv4', 'IPv6'])
+        args.push('-fw_cfg', `name=opt/org.tianocore/${ip}PXESupport,string=n`);
+    }
   }
   if (o.kernel) args.push('-kernel', o.kernel.kernel, '-initrd', o.kernel.initrd, '-append', o.kernel.append);
   else if (o.firmware === 'bios') args.push('-boot', 'order=n');
@@ -109,7 +122,7 @@ export function qemuArgs(o: {
 
 /**
  * Starts a QEMU guest (TCG: iPXE's real-mode code dies under nested KVM) on one of the lab's taps. It
- * network-boots (BIOS: iPXE ROM; UEFI: OVMF with iPXE's EFI ROM or its own PXE) unless `kernel` is
+ * network-boots (BIOS: iPXE ROM; UEFI: OVMF with iPXE's EFI ROM, its own PXE or its HTTP boot) unless `kernel` is
  * given. The serial console is captured; QEMU exits when the guest powers off and is killed by `stop()`,
  * by `lab.close()`, or when the test process exits.
  *
@@ -139,6 +152,7 @@ export async function startVm(lab: Lab, options: VmOptions = {}): Promise<Vm> {
     firmware,
     nic: options.nic ?? 'e1000',
     ovmfPxe: options.ovmfPxe ?? false,
+    ...(options.ovmfHttpBoot === true ? { ovmfHttpBoot: true } : {}),
     tap,
     mac,
     memoryMb: options.memoryMb ?? 512,

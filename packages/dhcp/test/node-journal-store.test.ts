@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeJournal, encodeJournalRecord } from '../src/lease/journal.js';
+import { decodeJournal, encodeJournalRecord, replayJournal } from '../src/lease/journal.js';
 import type { Lease } from '../src/lease/types.js';
 import { openJournalLeaseStore } from '../src/node/journal-store.js';
 
@@ -108,6 +108,8 @@ describe('JournalLeaseStore', () => {
     for (let round = 0; round < 10; round++) {
       for (let i = 0; i < 20; i++) s.put(lease(i, { expires: round }));
       await s.flush();
+      // Each compaction finishes before the next puts (else its tail holds what arrives meanwhile).
+      await s.idle();
     }
     const lines = (await readFile(path, 'utf8')).split('\n').length - 1;
     expect(lines).toBeLessThanOrEqual(1 + 20 + 50 + 20);
@@ -116,6 +118,86 @@ describe('JournalLeaseStore', () => {
     const again = await openJournalLeaseStore(path);
     expect((await again.load()).every((l) => l.expires === 9)).toBe(true);
     expect(await again.load()).toHaveLength(20);
+    await again.close();
+  });
+
+  it('compacts in the background: flushes resolve while a large snapshot is still being written', async () => {
+    const path = join(dir, 'background.journal');
+    const s = await openJournalLeaseStore(path, { compactAfter: 100, durability: 'none' });
+    for (let i = 0; i < 20_000; i++) s.put(lease(i));
+    await s.flush();
+    // The journal (20,000 records) is not yet larger than the live set plus 100: this batch tips it.
+    for (let i = 0; i < 200; i++) s.put(lease(i, { expires: 3 }));
+    await s.flush();
+    let compacted = false;
+    const idle = s.idle().then(() => {
+      compacted = true;
+    });
+    s.put(lease(20_001));
+    await s.flush();
+    // The snapshot of 20,000 leases is written a slice per turn; this flush did not wait for it.
+    expect(compacted).toBe(false);
+    await idle;
+    expect(s.stats.compactions).toBe(1);
+    s.put(lease(20_002));
+    await s.flush();
+    await s.close();
+    const again = await openJournalLeaseStore(path);
+    const loaded = await again.load();
+    expect(loaded).toHaveLength(20_002);
+    expect(loaded.filter((l) => l.expires === 3)).toHaveLength(200);
+    await again.close();
+  });
+
+  it('closes in the middle of a compaction without losing anything or leaving the temp file', async () => {
+    const path = join(dir, 'close.journal');
+    const s = await openJournalLeaseStore(path, { compactAfter: 10, durability: 'none' });
+    for (let i = 0; i < 5_000; i++) s.put(lease(i));
+    await s.flush();
+    for (let i = 0; i < 20; i++) s.put(lease(i, { expires: 5 }));
+    await s.flush();
+    s.put(lease(5_001));
+    await s.close();
+    await expect(readFile(`${path}.tmp`)).rejects.toThrow(/ENOENT/);
+    const again = await openJournalLeaseStore(path);
+    const loaded = await again.load();
+    expect(loaded).toHaveLength(5_001);
+    expect(loaded.filter((l) => l.expires === 5)).toHaveLength(20);
+    await again.close();
+  });
+
+  it('never loses a flushed record while compactions come and go (the file on disk checked after every flush)', async () => {
+    const path = join(dir, 'churn.journal');
+    const s = await openJournalLeaseStore(path, { compactAfter: 30, durability: 'none' });
+    const model = new Map<string, Lease>();
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let round = 0; round < 60; round++) {
+      for (let k = 0; k < 1 + rnd(40); k++) {
+        const i = rnd(300);
+        const address = lease(i).address;
+        if (rnd(5) === 0) {
+          s.delete(address);
+          model.delete(address);
+        } else {
+          const l = lease(i, { expires: round * 100 + k });
+          s.put(l);
+          model.set(address, l);
+        }
+      }
+      await s.flush();
+      // Whatever file is in place now (old or compacted) holds everything flushed so far.
+      const onDisk = replayJournal(decodeJournal(await readFile(path, 'utf8')).records);
+      expect(new Map(onDisk.map((l) => [l.address, l]))).toEqual(model);
+      if (rnd(3) === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(s.stats.compactions).toBeGreaterThan(0);
+    await s.close();
+    const again = await openJournalLeaseStore(path);
+    expect(new Map((await again.load()).map((l) => [l.address, l]))).toEqual(model);
     await again.close();
   });
 
@@ -144,6 +226,7 @@ describe('JournalLeaseStore compaction failure', () => {
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 20; i++) s.put(lease(i, { expires: round }));
       await s.flush();
+      await s.idle();
     }
     expect(s.stats.compactionErrors).toBeGreaterThan(0);
     s.put(lease(99));

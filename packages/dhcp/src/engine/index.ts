@@ -95,5 +95,5 @@ export {
   type Subnet,
   type SubnetConfig,
 } from '../lease/subnet.js';
-export { LeaseTable } from '../lease/table.js';
+export { LeaseTable, type LeaseTableOptions } from '../lease/table.js';
 export { type ClientIdentity, INFINITE_LEASE, type Lease, type LeaseState } from '../lease/types.js';

@@ -208,7 +208,7 @@ export function decodeJournal(text: string): DecodedJournal {
  * replaces the address's record and the client's previous record in that subnet).
  */
 export function replayJournal(records: Iterable<JournalRecord>): Lease[] {
-  const table = new LeaseTable();
+  const table = new LeaseTable({ expiryIndex: false });
   for (const r of records) {
     if (r.t === 'put') table.put(r.l);
     else if (r.t === 'del') table.delete(tryParseIpv4(r.a)!);

@@ -30,7 +30,7 @@ export interface LeaseStore {
  * client holds one address per subnet.
  */
 export class MemoryLeaseStore implements LeaseStore {
-  readonly #table = new LeaseTable();
+  readonly #table = new LeaseTable({ expiryIndex: false });
 
   constructor(initial: Iterable<Lease> = []) {
     for (const l of initial) this.#table.put(l);

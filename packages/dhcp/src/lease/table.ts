@@ -11,16 +11,26 @@ interface HeapEntry {
   readonly lease: Lease;
 }
 
-function clientIndexKey(subnet: string, clientKey: string): string {
-  return `${subnet}\u0000${clientKey}`;
+export interface LeaseTableOptions {
+  /**
+   * Keep the min-heap of expiry times (default true). A table that only mirrors the last record of each
+   * address (a store's copy for compaction) never sweeps and can go without it.
+   */
+  readonly expiryIndex?: boolean;
 }
 
 export class LeaseTable {
   readonly #byAddress = new Map<number, Lease>();
-  readonly #byClient = new Map<string, Lease>();
+  /** subnet id → client key → lease: two lookups instead of building a joined key string per call. */
+  readonly #byClient = new Map<string, Map<string, Lease>>();
   /** Leases that hold an address (offered, bound, declined) per subnet, for `maxLeases`. */
   readonly #holding = new Map<string, number>();
   readonly #heap: HeapEntry[] = [];
+  readonly #expiryIndex: boolean;
+
+  constructor(options: LeaseTableOptions = {}) {
+    this.#expiryIndex = options.expiryIndex ?? true;
+  }
 
   /** Number of lease records (in every state). */
   get size(): number {
@@ -33,7 +43,7 @@ export class LeaseTable {
 
   /** The client's lease in a subnet (one per client per subnet), in any state. */
   ofClient(subnet: string, clientKey: string): Lease | undefined {
-    return this.#byClient.get(clientIndexKey(subnet, clientKey));
+    return this.#byClient.get(subnet)?.get(clientKey);
   }
 
   /** Leases holding an address in a subnet (after the last `sweep`). */
@@ -53,19 +63,23 @@ export class LeaseTable {
     const address = ipv4ToNumber(lease.address, 'lease');
     const old = this.#byAddress.get(address);
     if (old !== undefined) this.#unlink(address, old);
-    const ck = clientIndexKey(lease.subnet, lease.clientKey);
-    const previous = lease.clientKey === '' ? undefined : this.#byClient.get(ck);
+    let clients = this.#byClient.get(lease.subnet);
+    if (clients === undefined) {
+      clients = new Map();
+      this.#byClient.set(lease.subnet, clients);
+    }
+    const previous = lease.clientKey === '' ? undefined : clients.get(lease.clientKey);
     if (previous !== undefined && previous !== old) {
       // The client moves to another address; its old record stays as history only if nobody else needs
       // it. Dropping it keeps "one address per client per subnet" true.
       this.#unlink(ipv4ToNumber(previous.address), previous);
     }
     this.#byAddress.set(address, lease);
-    if (lease.clientKey !== '') this.#byClient.set(ck, lease);
+    if (lease.clientKey !== '') clients.set(lease.clientKey, lease);
     if (holds(lease)) {
       this.#holding.set(lease.subnet, (this.#holding.get(lease.subnet) ?? 0) + 1);
       // A lease that never ends (BOOTP) has no deadline to wait for.
-      if (lease.expires < INFINITE_LEASE) this.#push({ at: lease.expires, lease });
+      if (this.#expiryIndex && lease.expires < INFINITE_LEASE) this.#push({ at: lease.expires, lease });
     }
   }
 
@@ -79,7 +93,8 @@ export class LeaseTable {
   /**
    * Applies the passage of time: bound leases past `expires` become `expired` (kept, so the client gets
    * the address back), offers and declines past `expires` are forgotten. Returns the leases that changed,
-   * in expiry order. Bounded by the number of leases that are due.
+   * in expiry order. Bounded by the number of leases that are due. A table without the expiry index
+   * (`expiryIndex: false`) has nothing to sweep.
    */
   sweep(now: number): Lease[] {
     const changed: Lease[] = [];
@@ -108,8 +123,8 @@ export class LeaseTable {
 
   #unlink(address: number, lease: Lease): void {
     this.#byAddress.delete(address);
-    const ck = clientIndexKey(lease.subnet, lease.clientKey);
-    if (this.#byClient.get(ck) === lease) this.#byClient.delete(ck);
+    const clients = this.#byClient.get(lease.subnet);
+    if (clients !== undefined && clients.get(lease.clientKey) === lease) clients.delete(lease.clientKey);
     if (holds(lease)) this.#holding.set(lease.subnet, (this.#holding.get(lease.subnet) ?? 1) - 1);
   }
 

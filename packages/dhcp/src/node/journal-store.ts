@@ -8,8 +8,13 @@
  * per batch, not per lease. The server awaits `flush()` before a DHCPACK leaves.
  *
  * Compaction: when the file holds `compactAfter` more records than there are leases, the live set is
- * written to `<path>.tmp`, synced, renamed over the journal and the directory synced, so a crash at any
- * point leaves either the old or the new complete file. On open the journal is always rewritten this way,
+ * rewritten as a snapshot in the background, while appends and syncs go on to the old journal: the
+ * live set is copied at one instant, written to `<path>.tmp` a slice per event-loop turn and synced; every
+ * record queued after that instant is kept aside too. Then, between two batches, the kept records are
+ * appended to the temp file, it is synced, renamed over the journal and the directory synced, and appends
+ * continue on it. Only that last step holds batches back (one small sync and a rename), so a large lease
+ * set never stalls DHCPACKs for the time it takes to write it. A crash at any point leaves either the old
+ * or the new complete file. On open the journal is always rewritten (synchronously, before serving),
  * which also drops a torn last record before anything is appended after it.
  */
 import { writeSync } from 'node:fs';
@@ -19,6 +24,7 @@ import {
   decodeJournal,
   encodeJournalRecord,
   encodeJournalSnapshot,
+  journalHeader,
   type JournalProblem,
   replayJournal,
 } from '../lease/journal.js';
@@ -61,6 +67,22 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Leases encoded per event-loop turn while a snapshot is written in the background. */
+const SNAPSHOT_SLICE = 512;
+
+/** A background compaction in progress (see the module comment). */
+interface Compaction {
+  /** Records queued after the live set was copied, in order: the new file's tail. */
+  readonly tail: string[];
+  /** The temp file, once the snapshot part is written and synced; the journal's next handle. */
+  file?: FileHandle;
+  /** Set by close(): the compaction stops and removes its temp file. */
+  abandoned: boolean;
+  /** Resolves when the compaction has ended, switched or failed. */
+  readonly done: Promise<void>;
+  readonly end: () => void;
+}
+
 /** A `LeaseStore` backed by a journal file. Create with `openJournalLeaseStore`. */
 export class JournalLeaseStore implements LeaseStore {
   readonly path: string;
@@ -73,7 +95,8 @@ export class JournalLeaseStore implements LeaseStore {
     compactions: 0,
     compactionErrors: 0,
   };
-  readonly #live = new LeaseTable();
+  /** The last record of each address, for compaction. No expiry index: the engine's table has that. */
+  readonly #live = new LeaseTable({ expiryIndex: false });
   readonly #fsync: boolean;
   readonly #compactAfter: number;
   readonly #syncIntervalMs: number;
@@ -85,6 +108,7 @@ export class JournalLeaseStore implements LeaseStore {
   #appended = 0;
   #closed = false;
   #loaded: readonly Lease[];
+  #compaction: Compaction | undefined;
 
   /** @internal use openJournalLeaseStore */
   constructor(
@@ -111,31 +135,39 @@ export class JournalLeaseStore implements LeaseStore {
   put(lease: Lease): void {
     if (this.#closed) throw new Error('JournalLeaseStore: put after close');
     this.#live.put(lease);
-    this.#pending.push(encodeJournalRecord({ t: 'put', l: lease }));
+    this.#queue(encodeJournalRecord({ t: 'put', l: lease }));
   }
 
   delete(address: string): void {
     if (this.#closed) throw new Error('JournalLeaseStore: delete after close');
     this.#live.delete(ipv4ToNumber(address, 'lease'));
-    this.#pending.push(encodeJournalRecord({ t: 'del', a: address }));
+    this.#queue(encodeJournalRecord({ t: 'del', a: address }));
+  }
+
+  #queue(line: string): void {
+    this.#pending.push(line);
+    this.#compaction?.tail.push(line);
   }
 
   flush(): Promise<void> {
     if (this.#pending.length === 0 && !this.#running) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
-      if (!this.#running) {
-        this.#running = true;
-        // setImmediate lets every put of this turn of the event loop join the batch.
-        setImmediate(() => void this.#run());
-      }
+      this.#kick();
     });
+  }
+
+  /** Resolves when no compaction is running (tests, and callers that want the file in its final shape). */
+  async idle(): Promise<void> {
+    while (this.#compaction !== undefined) await this.#compaction.done;
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
     this.#closed = true;
+    if (this.#compaction !== undefined) this.#compaction.abandoned = true;
+    await this.idle();
     await this.#fh.close();
   }
 
@@ -144,9 +176,20 @@ export class JournalLeaseStore implements LeaseStore {
     return this.#live.size;
   }
 
+  #kick(): void {
+    if (this.#running) return;
+    this.#running = true;
+    // setImmediate lets every put of this turn of the event loop join the batch.
+    setImmediate(() => void this.#run());
+  }
+
   async #run(): Promise<void> {
     // Bounded: each iteration drains what was queued; it ends when a pass finds nothing new.
-    while (this.#pending.length > 0 || this.#waiters.length > 0) {
+    while (this.#pending.length > 0 || this.#waiters.length > 0 || this.#compaction?.file !== undefined) {
+      // Between batches is the one place the journal may change files (nothing is being written).
+      const ready = this.#compaction;
+      if (ready?.file !== undefined) await this.#switch(ready, ready.file);
+      if (this.#pending.length === 0 && this.#waiters.length === 0) continue;
       if (this.#fsync && this.#syncIntervalMs > 0) {
         const wait = this.#lastSync + this.#syncIntervalMs - performance.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -166,9 +209,9 @@ export class JournalLeaseStore implements LeaseStore {
           this.#appended += batch.length;
           this.stats.batches++;
           this.stats.records += batch.length;
-          // The batch is durable now; a failed compaction must not fail it (the old journal stays valid).
-          if (this.#appended > this.#compactAfter + this.#live.size)
-            await this.#compact().catch(() => this.stats.compactionErrors++);
+          if (this.#compaction === undefined && this.#appended > this.#compactAfter + this.#live.size) {
+            this.#startCompaction();
+          }
         }
         for (const w of waiters) w.resolve();
       } catch (error) {
@@ -178,15 +221,80 @@ export class JournalLeaseStore implements LeaseStore {
     this.#running = false;
   }
 
-  /** Rewrites the journal as a snapshot of the live set (temp file, sync, rename, sync directory). */
-  async #compact(): Promise<void> {
-    // The old handle stays open until the new file is in place: if anything fails, appends go on as before.
-    const next = await writeSnapshot(this.path, this.#live.values());
+  /**
+   * Copies the live set now and writes it to the temp file in the background, a slice per turn; records
+   * queued from now on are kept in the compaction's tail. A failure leaves the old journal in use.
+   */
+  #startCompaction(): void {
+    const leases = [...this.#live.values()];
+    let end = (): void => {};
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    const compaction: Compaction = { tail: [], abandoned: false, done, end };
+    this.#compaction = compaction;
+    void (async () => {
+      const tmp = `${this.path}.tmp`;
+      let out: FileHandle | undefined;
+      try {
+        out = await open(tmp, 'w', 0o640);
+        writeAll(out.fd, Buffer.from(journalHeader(), 'utf8'));
+        for (let i = 0; i < leases.length && !compaction.abandoned; i += SNAPSHOT_SLICE) {
+          // One slice per turn: requests keep being served while a large lease set is written.
+          await new Promise((resolve) => setImmediate(resolve));
+          let text = '';
+          for (const l of leases.slice(i, i + SNAPSHOT_SLICE)) text += encodeJournalRecord({ t: 'put', l });
+          writeAll(out.fd, Buffer.from(text, 'utf8'));
+        }
+        // The bulk is synced here, off the batch path; the switch then syncs only the tail.
+        if (!compaction.abandoned) await out.datasync();
+        if (compaction.abandoned) throw new Error('closed');
+        compaction.file = out;
+        // The batch loop makes the switch, between two batches.
+        this.#kick();
+      } catch {
+        if (!compaction.abandoned) this.stats.compactionErrors++;
+        this.#compaction = undefined;
+        await out?.close().catch(() => {});
+        await rm(tmp, { force: true }).catch(() => {});
+        end();
+      }
+    })();
+  }
+
+  /**
+   * Finishes a compaction, from the batch loop: the kept records go to the temp file, which is synced and
+   * renamed over the journal; appends continue on it. Records still queued were queued either before the
+   * copy (so they are in the snapshot) or after it (so they are in the tail): the queue is emptied, and
+   * the next batch carries only later ones. Their waiters stay and resolve with that batch, once
+   * everything is in the new file and synced. If the temp file cannot be finished, nothing changes.
+   */
+  async #switch(compaction: Compaction, file: FileHandle): Promise<void> {
+    const queued = this.#pending;
+    this.#compaction = undefined;
+    this.#pending = [];
+    try {
+      if (compaction.abandoned) throw new Error('closed');
+      writeAll(file.fd, Buffer.from(compaction.tail.join(''), 'utf8'));
+      await file.datasync();
+      await rename(`${this.path}.tmp`, this.path);
+    } catch {
+      // The old journal stays in use, complete; what was queued goes to it as before.
+      this.#pending = queued.concat(this.#pending);
+      if (!compaction.abandoned) this.stats.compactionErrors++;
+      await file.close().catch(() => {});
+      await rm(`${this.path}.tmp`, { force: true }).catch(() => {});
+      compaction.end();
+      return;
+    }
+    // Renamed: from here on the new file is the journal, whatever else fails.
     const old = this.#fh;
-    this.#fh = next;
-    this.#appended = 0;
+    this.#fh = file;
+    this.#appended = compaction.tail.length;
     this.stats.compactions++;
-    await old.close();
+    await syncDirectory(dirname(this.path)).catch(() => this.stats.compactionErrors++);
+    await old.close().catch(() => {});
+    compaction.end();
   }
 }
 
@@ -196,6 +304,7 @@ function writeAll(fd: number, bytes: Buffer): void {
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
+/** Writes a whole snapshot to `<path>.tmp`, syncs it, renames it over `path`; returns it open for appends. */
 async function writeSnapshot(path: string, leases: Iterable<Lease>): Promise<FileHandle> {
   const tmp = `${path}.tmp`;
   const out = await open(tmp, 'w', 0o640);

@@ -14,6 +14,7 @@ import {
   type DhcpServer,
   type ReplyEvent,
 } from '@pxekit/dhcp/node';
+import { compilePxeMenu } from './boot/pxe-menu.js';
 import { findHost, IPXE_AUTO_PATH, ipxeScriptPath, type ServerEndpoints } from './boot/context.js';
 import type { BootProfile, HostConfig, PxekitConfig } from './config/model.js';
 import type { BootTimeline } from './events.js';
@@ -139,6 +140,7 @@ export function compileDhcpConfig(config: PxekitConfig, endpoints: ServerEndpoin
         ...(s.domain === undefined ? {} : { domainName: s.domain }),
         ...(single === undefined ? {} : { interface: single }),
         ...(s.bootp === undefined ? {} : { bootp: s.bootp === 'off' ? false : s.bootp }),
+        ...(s.bootpLeaseTime === undefined ? {} : { bootpLeaseTime: s.bootpLeaseTime }),
         ...(s.rapidCommit === undefined ? {} : { rapidCommit: s.rapidCommit }),
         ...(s.options.length === 0
           ? {}
@@ -227,6 +229,9 @@ export async function startDhcp(
           proxy: {
             ...(config.server.address === undefined ? {} : { serverId: config.server.address }),
             boot: compileBootRules(config, endpoints),
+            ...(config.dhcp.pxeMenu === undefined
+              ? {}
+              : { menu: compilePxeMenu(config.dhcp.pxeMenu, config.profiles) }),
           },
           proxyPort: opts.proxyPort ?? config.dhcp.proxyPort,
         });

@@ -2,10 +2,11 @@
  * The boot decision: a pure function from what a client says about itself (DHCP options 60, 77, 93,
  * 175) and the config to what it is handed, with a reason trace a human can read (`pxekit explain`).
  */
-import type { BootProfile, PxekitConfig } from '../config/model.js';
+import type { BootProfile, PxeMenuArch, PxekitConfig } from '../config/model.js';
 import { type LoaderArch, loaderFiles } from '../loaders/discover.js';
 import type { HostBootState } from '../state.js';
 import { compileTemplate } from '../templates.js';
+import { profileItemFiles } from './pxe-menu.js';
 import { findHost, hostScope, IPXE_AUTO_PATH, ipxeScriptPath, type ServerEndpoints } from './context.js';
 
 /** What the DHCP layer extracts from a DISCOVER/REQUEST. */
@@ -190,7 +191,27 @@ export function decideBoot(config: PxekitConfig, facts: ClientFacts, opts: Decid
   reason.push(
     `${firmware} loader ${choice.kind === 'file' ? `file ${choice.file}` : choice.kind}: boot file ${files.bootFile}`,
   );
+  const menuNote = pxeMenuNote(config, firmware);
+  if (menuNote !== undefined) reason.push(menuNote);
   return { ...base, boot: true, bootFile: files.bootFile, vendorClass: 'PXEClient', reason };
+}
+
+/** What `dhcp.pxeMenu` shows a PXE ROM of this class (proxy mode), or undefined when it shows nothing. */
+function pxeMenuNote(config: PxekitConfig, firmware: PxeMenuArch): string | undefined {
+  if (config.dhcp.mode !== 'proxy' || config.dhcp.pxeMenu === undefined) return undefined;
+  const shown: string[] = [];
+  for (const item of config.dhcp.pxeMenu.items) {
+    if (item.arch !== undefined && !item.arch.includes(firmware)) continue;
+    if (item.kind === 'local') shown.push(`${item.label} → the local disk`);
+    else if (item.kind === 'file') shown.push(`${item.label} → ${item.file}`);
+    else {
+      const file = profileItemFiles(config.profiles.get(item.profile)!, [firmware])[0]?.bootFile;
+      if (file !== undefined) shown.push(`${item.label} → ${file} (profile ${item.profile})`);
+    }
+  }
+  return shown.length === 0
+    ? undefined
+    : `dhcp.pxeMenu: the ROM is offered the PXE menu instead and boots the item chosen: ${shown.join('; ')}`;
 }
 
 /** Whether a profile says what to hand a client of this firmware class. */

@@ -1,6 +1,15 @@
-import { DHCP_OPTIONS, type DhcpOptionName, type OptionDef, optionByCode, optionByName } from '@pxekit/dhcp';
+import {
+  DHCP_OPTIONS,
+  DhcpConfigError,
+  type DhcpOptionName,
+  type OptionDef,
+  optionByCode,
+  optionByName,
+  ProxyDhcpEngine,
+} from '@pxekit/dhcp';
 import { isAbsolute, resolve } from 'node:path';
 import { LineCounter, type Node, parseDocument } from 'yaml';
+import { compilePxeMenu, PXE_MENU_ARCHES, profileItemFiles } from '../boot/pxe-menu.js';
 import { LOADERS_FOR_ARCH } from '../loaders/discover.js';
 import { inNetwork, normalizeMac, parseCidr, parseDuration, parseIpv4 } from '../net.js';
 import type {
@@ -14,6 +23,8 @@ import type {
   LoaderChoice,
   Menu,
   MenuEntry,
+  PxeMenuConfig,
+  PxeMenuItemConfig,
   PxekitConfig,
   SubnetConfig,
 } from './model.js';
@@ -52,6 +63,32 @@ const mac: Decoder<string> = custom('a MAC address like 52:54:00:12:34:56', (raw
 const duration: Decoder<number> = custom('a duration: seconds, or like 90s, 10m, 12h, 7d', (raw) =>
   parseDuration(raw),
 );
+
+/** BOOTP binding length: `infinite` or a duration of 1 s to 4294967294 s (RFC 2132 §9.2 without 0xffffffff). */
+const bootpLease: Decoder<number | 'infinite'> = custom(
+  'infinite, or a duration from 1s to 4294967294s',
+  (raw) => {
+    if (raw === 'infinite') return 'infinite';
+    const d = parseDuration(raw);
+    if (typeof d !== 'number') return d;
+    return d >= 1 && d <= 0xfffffffe ? d : { error: `${d}s is out of range` };
+  },
+);
+
+/** Latin-1 text of 1 to `max` characters (PXE option 43 carries single bytes). */
+const latin1 = (max: number, what: string): Decoder<string> =>
+  str({
+    pattern: new RegExp(`^[\\u0001-\\u00ff]{1,${max}}$`),
+    patternName: `${what}: 1 to ${max} Latin-1 characters`,
+  });
+
+/** PXE menu timeout (43.10): 0–254 seconds, or `wait` (255: until a key is pressed). */
+const pxeTimeout: Decoder<number> = custom('a duration of 0s to 254s, or wait', (raw) => {
+  if (raw === 'wait') return 255;
+  const d = parseDuration(raw);
+  if (typeof d !== 'number') return d;
+  return d <= 254 ? d : { error: `${d}s is longer than the 254 s a PXE ROM can count (use wait)` };
+});
 
 const cidr = custom('a network in CIDR form like 10.0.0.0/24', (raw) =>
   typeof raw === 'string' ? parseCidr(raw) : { error: `${raw} is not in CIDR form` },
@@ -153,6 +190,26 @@ const schema = obj(
         mode: field(oneOf(['off', 'authoritative', 'proxy']), true),
         port: field(int({ min: 1, max: 65535 })),
         proxyPort: field(int({ min: 1, max: 65535 })),
+        pxeMenu: field(
+          obj({
+            prompt: field(latin1(250, 'a prompt')),
+            timeout: field(pxeTimeout),
+            items: field(
+              list(
+                obj({
+                  label: field(latin1(255, 'a label'), true),
+                  profile: field(str({ pattern: NAME, patternName: 'a profile name' })),
+                  localBoot: field(bool()),
+                  file: field(latin1(120, 'a boot file path')),
+                  server: field(ipv4),
+                  arch: field(list(oneOf(PXE_MENU_ARCHES), { single: true, nonEmpty: true })),
+                }),
+                { nonEmpty: true },
+              ),
+              true,
+            ),
+          }),
+        ),
         leaseFile: field(str({ nonEmpty: true })),
         subnets: field(
           list(
@@ -166,6 +223,7 @@ const schema = obj(
               maxLeaseTime: field(duration),
               nextServer: field(ipv4),
               bootp: field(oneOf(['reserved', 'dynamic', 'off'])),
+              bootpLeaseTime: field(bootpLease),
               rapidCommit: field(bool()),
               options: field(
                 record(optionValue, {
@@ -340,7 +398,13 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
         'proxy mode hands out no addresses, so it takes no subnets',
       );
     }
-    dhcp = { mode: 'proxy', port: d.port ?? 67, proxyPort: d.proxyPort ?? 4011 };
+    const pxeMenu = d.pxeMenu === undefined ? undefined : pxeMenuOf(d.pxeMenu, ctx, at);
+    dhcp = {
+      mode: 'proxy',
+      port: d.port ?? 67,
+      proxyPort: d.proxyPort ?? 4011,
+      ...(pxeMenu === undefined ? {} : { pxeMenu }),
+    };
   } else {
     const subnets: SubnetConfig[] = (d.subnets ?? []).map((s, i) => ({
       network: s.subnet.network,
@@ -353,6 +417,7 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
       maxLeaseTime: s.maxLeaseTime ?? Math.max(86400, s.leaseTime ?? 0),
       ...(s.nextServer === undefined ? {} : { nextServer: s.nextServer }),
       ...(s.bootp === undefined ? {} : { bootp: s.bootp }),
+      ...(s.bootpLeaseTime === undefined ? {} : { bootpLeaseTime: s.bootpLeaseTime }),
       ...(s.rapidCommit === undefined ? {} : { rapidCommit: s.rapidCommit }),
       options: each(s.options).flatMap(([key, value]) => {
         const o = checkOption(
@@ -373,13 +438,15 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
         'authoritative mode needs at least one subnet',
       );
     }
-    if (d.proxyPort !== undefined) {
-      ctx.report(
-        at('dhcp', 'proxyPort'),
-        'dhcp.proxyPort',
-        'PXEKIT_CONFIG_CONFLICT',
-        'proxyPort applies to proxy mode only',
-      );
+    for (const key of ['proxyPort', 'pxeMenu'] as const) {
+      if (d[key] !== undefined) {
+        ctx.report(
+          at('dhcp', key),
+          `dhcp.${key}`,
+          'PXEKIT_CONFIG_CONFLICT',
+          `${key} applies to proxy mode only`,
+        );
+      }
     }
     dhcp = {
       mode: 'authoritative',
@@ -545,6 +612,9 @@ export function loadConfig(text: string, opts: LoadOptions = {}): LoadResult {
       }
     });
   }
+
+  if (dhcp.mode === 'proxy' && dhcp.pxeMenu !== undefined)
+    checkPxeMenu(dhcp.pxeMenu, profiles, raw.defaults?.unknownHosts ?? 'boot', ctx, at);
 
   const defaultsProfile = raw.defaults?.profile ?? (profiles.has('default') ? 'default' : undefined);
   if (raw.defaults?.profile !== undefined && !profiles.has(raw.defaults.profile)) {
@@ -762,6 +832,14 @@ function checkSubnets(subnets: readonly SubnetConfig[], ctx: DecodeContext, at: 
         );
       }
     }
+    if (s.bootp === 'off' && s.bootpLeaseTime !== undefined) {
+      ctx.report(
+        at('dhcp', 'subnets', i, 'bootpLeaseTime'),
+        `${p}.bootpLeaseTime`,
+        'PXEKIT_CONFIG_CONFLICT',
+        'bootp is off, so no BOOTP binding gets this lease time',
+      );
+    }
     if (s.maxLeaseTime < s.leaseTime) {
       ctx.report(
         at('dhcp', 'subnets', i, 'maxLeaseTime'),
@@ -861,4 +939,128 @@ function checkHosts(
       }
     }
   });
+}
+
+type RawPxeMenu = {
+  prompt?: string;
+  timeout?: number;
+  items: {
+    label: string;
+    profile?: string;
+    localBoot?: boolean;
+    file?: string;
+    server?: string;
+    arch?: PxeMenuConfig['items'][number]['arch'];
+  }[];
+};
+
+/** `dhcp.pxeMenu` items: exactly one of `profile`, `localBoot: true`, `file`; `server` with `file` only. */
+function pxeMenuOf(raw: RawPxeMenu, ctx: DecodeContext, at: At): PxeMenuConfig | undefined {
+  const items: PxeMenuItemConfig[] = [];
+  let ok = true;
+  raw.items.forEach((item, i) => {
+    const p = `dhcp.pxeMenu.items[${i}]`;
+    const fail = (key: string | undefined, code: ConfigIssue['code'], message: string, expected?: string) => {
+      ok = false;
+      const node =
+        key === undefined ? at('dhcp', 'pxeMenu', 'items', i) : at('dhcp', 'pxeMenu', 'items', i, key);
+      ctx.report(node, key === undefined ? p : `${p}.${key}`, code, message, expected);
+    };
+    const kinds = [item.profile !== undefined, item.localBoot === true, item.file !== undefined];
+    if (kinds.filter(Boolean).length !== 1) {
+      fail(undefined, 'PXEKIT_CONFIG_VALUE', 'an item has exactly one of profile, localBoot: true, file');
+      return;
+    }
+    if (item.server !== undefined && item.file === undefined)
+      fail(
+        'server',
+        'PXEKIT_CONFIG_CONFLICT',
+        'server names the boot server of a file item; this item has no file',
+      );
+    const arch = item.arch === undefined ? {} : { arch: [...new Set(item.arch)] };
+    if (item.profile !== undefined)
+      items.push({ kind: 'profile', label: item.label, profile: item.profile, ...arch });
+    else if (item.localBoot === true) items.push({ kind: 'local', label: item.label, ...arch });
+    else if (item.arch === undefined)
+      fail(
+        undefined,
+        'PXEKIT_CONFIG_REQUIRED',
+        'a file item needs arch: the firmware classes that can run the file',
+        `a list of ${PXE_MENU_ARCHES.join(', ')}`,
+      );
+    else
+      items.push({
+        kind: 'file',
+        label: item.label,
+        file: item.file!,
+        arch: [...new Set(item.arch)],
+        ...(item.server === undefined ? {} : { server: item.server }),
+      });
+  });
+  if (!ok) return undefined;
+  return {
+    items,
+    ...(raw.prompt === undefined ? {} : { prompt: raw.prompt }),
+    ...(raw.timeout === undefined ? {} : { timeout: raw.timeout }),
+  };
+}
+
+/**
+ * Profile items name a profile with a loader for each class they are shown to; the menu as a whole
+ * must fit option 43 for every architecture (checked by @pxekit/dhcp's own compiler).
+ */
+function checkPxeMenu(
+  menu: PxeMenuConfig,
+  profiles: ReadonlyMap<string, BootProfile>,
+  unknownHosts: 'boot' | 'ignore',
+  ctx: DecodeContext,
+  at: At,
+): void {
+  let ok = true;
+  if (unknownHosts === 'ignore') {
+    ok = false;
+    ctx.report(
+      at('dhcp', 'pxeMenu'),
+      'dhcp.pxeMenu',
+      'PXEKIT_CONFIG_CONFLICT',
+      'the PXE menu is shown to every PXE ROM on the segment, and defaults.unknownHosts is "ignore"',
+    );
+  }
+  menu.items.forEach((item, i) => {
+    if (item.kind !== 'profile') return;
+    const p = `dhcp.pxeMenu.items[${i}]`;
+    const profile = profiles.get(item.profile);
+    if (profile === undefined) {
+      ok = false;
+      ctx.report(
+        at('dhcp', 'pxeMenu', 'items', i, 'profile'),
+        `${p}.profile`,
+        'PXEKIT_CONFIG_REFERENCE',
+        `no profile named ${JSON.stringify(item.profile)}`,
+        listOf(profiles),
+      );
+      return;
+    }
+    const files = profileItemFiles(profile, item.arch);
+    const missing = files.filter((f) => f.bootFile === undefined).map((f) => f.arch);
+    if (files.length === 0 || missing.length > 0) {
+      ok = false;
+      ctx.report(
+        at('dhcp', 'pxeMenu', 'items', i, item.arch === undefined ? 'profile' : 'arch'),
+        item.arch === undefined ? `${p}.profile` : `${p}.arch`,
+        'PXEKIT_CONFIG_VALUE',
+        files.length === 0
+          ? `profile ${item.profile} has no loader for PXE ROMs (bios, uefiX64 or arm64)`
+          : `profile ${item.profile} has no ${missing.join(', ')} loader`,
+      );
+    }
+  });
+  if (!ok) return;
+  try {
+    new ProxyDhcpEngine({ boot: { rules: [] }, menu: compilePxeMenu(menu, profiles) });
+  } catch (e) {
+    if (!(e instanceof DhcpConfigError)) throw e;
+    const cause = e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    ctx.report(at('dhcp', 'pxeMenu'), 'dhcp.pxeMenu', 'PXEKIT_CONFIG_VALUE', `${e.message}${cause}`);
+  }
 }

@@ -53,7 +53,46 @@ export interface DhcpProxy {
   readonly port: number;
   /** The PXE boot-server port (4011) proxy clients send their second REQUEST to. */
   readonly proxyPort: number;
+  /** A PXE boot menu shown by PXE ROMs before they boot (dnsmasq's `pxe-prompt` and `pxe-service`). */
+  readonly pxeMenu?: PxeMenuConfig;
 }
+
+/** PXE firmware classes a PXE menu item is shown to: the profile keys for PXE ROMs. */
+export type PxeMenuArch = 'bios' | 'uefiX64' | 'arm64';
+
+/**
+ * The proxyDHCP PXE boot menu (PXE 2.1 §2.4.5, options 43.8/43.9/43.10): the ROM shows the prompt, then
+ * the items for its architecture, and asks this server on port 4011 for the chosen item's boot file.
+ */
+export interface PxeMenuConfig {
+  /** Text before the menu (43.10). Default: @pxekit/dhcp's "PXE boot menu". */
+  readonly prompt?: string;
+  /** Seconds before the first item boots, 0–254 (0: at once); 255 waits for a key (`timeout: wait`). */
+  readonly timeout?: number;
+  readonly items: readonly PxeMenuItemConfig[];
+}
+
+/**
+ * One item of the PXE menu: the loader a profile gives each firmware class (no file names repeated),
+ * the local disk, or a file (on this or another boot server).
+ */
+export type PxeMenuItemConfig =
+  | {
+      readonly kind: 'profile';
+      readonly label: string;
+      readonly profile: string;
+      /** Shown only to these classes; default every class the profile has a loader for. */
+      readonly arch?: readonly PxeMenuArch[];
+    }
+  | { readonly kind: 'local'; readonly label: string; readonly arch?: readonly PxeMenuArch[] }
+  | {
+      readonly kind: 'file';
+      readonly label: string;
+      readonly file: string;
+      readonly arch: readonly PxeMenuArch[];
+      /** Boot server address (43.8 and `siaddr`); default this server. */
+      readonly server?: string;
+    };
 
 export interface AddressRange {
   readonly start: string;
@@ -88,6 +127,8 @@ export interface SubnetConfig {
   readonly nextServer?: string;
   /** BOOTP clients served: by reservation (the @pxekit/dhcp default), also from the ranges, or none. */
   readonly bootp?: 'reserved' | 'dynamic' | 'off';
+  /** How long a BOOTP binding lasts: seconds, or `infinite` (the @pxekit/dhcp default). */
+  readonly bootpLeaseTime?: number | 'infinite';
   /** Rapid Commit (RFC 4039) for DISCOVERs carrying option 80; off unless set. */
   readonly rapidCommit?: boolean;
   readonly options: readonly DhcpOptionSetting[];

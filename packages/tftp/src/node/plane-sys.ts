@@ -6,6 +6,7 @@
  * hot path. See docs/decisions.md, "TFTP data plane".
  */
 import { isIPv6 } from 'node:net';
+import { endianness } from 'node:os';
 
 export const AF_INET = 2;
 export const AF_INET6 = 10;
@@ -49,8 +50,27 @@ export interface Sys {
     fromlen: Uint8Array,
   ): number;
   sendto(fd: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array, tolen: number): number;
+  /** `sendmsg(2)` / `sendmmsg(2)` with headers the caller built in `msg` (see `MSGHDR_SIZE`). */
+  sendmsg(fd: number, msg: Uint8Array, flags: number): number;
+  sendmmsg(fd: number, msgs: Uint8Array, vlen: number, flags: number): number;
   errno(): number;
+  /**
+   * The address of a typed array's first byte, for iovecs. Only for memory that never moves: buffers
+   * from `Buffer.allocUnsafeSlow`, `ArrayBuffer`s and `SharedArrayBuffer`s (off the V8 heap), kept alive
+   * while the kernel may read them (sendmsg copies before it returns).
+   */
+  address(buf: Uint8Array): number;
+  /** Whether `struct msghdr` has the LP64 little-endian layout the zero-copy send path writes. */
+  readonly iovecs: boolean;
 }
+
+/** LP64 Linux: `struct msghdr` (56 bytes) + `msg_len` = `struct mmsghdr` (64); `struct iovec` 16. */
+export const MMSGHDR_SIZE = 64;
+export const IOVEC_SIZE = 16;
+export const MSGHDR_NAME = 0;
+export const MSGHDR_NAMELEN = 8;
+export const MSGHDR_IOV = 16;
+export const MSGHDR_IOVLEN = 24;
 
 let sys: Promise<Sys> | undefined;
 
@@ -76,8 +96,15 @@ export function loadSys(): Promise<Sys> {
       epoll_wait: f('epoll_wait', 'int', ['int', 'void *', 'int', 'int']),
       recvfrom: f('recvfrom', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'void *']),
       sendto: f('sendto', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'uint32_t']),
+      sendmsg: f('sendmsg', 'long', ['int', 'void *', 'int']),
+      sendmmsg: f('sendmmsg', 'int', ['int', 'void *', 'uint32_t', 'int']),
     };
-    return { ...(fns as unknown as Omit<Sys, 'errno'>), errno: () => koffi.errno() } as Sys;
+    return {
+      ...(fns as unknown as Omit<Sys, 'errno' | 'address' | 'iovecs'>),
+      errno: () => koffi.errno(),
+      address: (buf: Uint8Array) => Number(koffi.address(buf)),
+      iovecs: koffi.sizeof('void *') === 8 && endianness() === 'LE',
+    } as Sys;
   })();
   return sys;
 }

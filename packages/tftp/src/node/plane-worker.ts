@@ -1,14 +1,24 @@
 /**
  * The TFTP data plane's worker thread: one epoll loop (through koffi) that runs every read transfer the
- * server hands it. Per block it makes three syscalls — epoll_wait, recvfrom, sendto — and runs the same
- * pure `SendTransfer` engine the dgram path runs; no libuv round, no per-datagram buffer, no callback
- * into the main thread. The main thread keeps everything else (requests, the jail, the cache, events).
+ * server hands it. Per block it makes two or three syscalls — epoll_wait (only with several transfers),
+ * recvfrom, sendmsg — and runs the same pure `SendTransfer` engine the dgram path runs; no libuv round,
+ * no per-datagram buffer, no callback into the main thread. The main thread keeps everything else
+ * (requests, the jail, the cache, events).
+ *
+ * The per-block path allocates nothing: an ACK from the peer is recognised from its bytes and goes to
+ * `SendTransfer.ack()` (a reused step, not actions); each DATA leaves by `sendmsg` (a window by one
+ * `sendmmsg`) with two iovecs — the 4-byte header and the payload where it already lies in the source
+ * buffer, so nothing is copied either. Headers, iovecs and the peer's sockaddr live in one buffer per
+ * transfer, built at its start. Clock values handed to the engine are whole milliseconds since the
+ * transfer began, so they stay small integers (a fractional `performance.now()` would be boxed on every
+ * call). Everything else (the OACK, timers, the final ACK, strangers, reads) goes through `handle()`.
  *
  * Messages: see plane-protocol.ts. The main thread wakes this loop by writing the eventfd after posting.
  */
 import { readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { wireBlock } from '../engine/base.js';
 import { SendTransfer } from '../engine/sender.js';
 import type { Peer, TransferAction, TransferInput, TransferResult } from '../engine/types.js';
 import { OPCODE } from '../wire/constants.js';
@@ -21,8 +31,14 @@ import {
   EPOLL_DATA_OFFSET,
   EPOLL_EVENT_SIZE,
   EPOLLIN,
+  IOVEC_SIZE,
   loadSys,
+  MMSGHDR_SIZE,
   MSG_DONTWAIT,
+  MSGHDR_IOV,
+  MSGHDR_IOVLEN,
+  MSGHDR_NAME,
+  MSGHDR_NAMELEN,
   SO_RCVTIMEO,
   SOL_SOCKET,
   sockaddr,
@@ -36,6 +52,7 @@ interface Slot {
   readonly peer: Peer;
   /** The peer's sockaddr as the kernel writes it, to recognise its datagrams without decoding. */
   readonly peerSa: Uint8Array;
+  readonly rollover: 0 | 1;
   readonly source: PlaneStart['source'];
   readonly blockSize: number;
   /** Packet buffer: header + the largest block. */
@@ -48,11 +65,34 @@ interface Slot {
   fed: boolean;
   /** SO_RCVTIMEO set, for blocking reads while it is the only transfer. */
   timed: boolean;
+  /** Engine deadline, in the transfer's clock (ms since `t0`). */
   deadline: number;
   closed: boolean;
+  /** `performance.now()` at the start: the engine's clock is whole ms since then. */
+  readonly t0: number;
+  /** Zero-copy send state; undefined for netascii (odd-sized chunks) or without LP64 iovecs. */
+  readonly iov: IovState | undefined;
+}
+
+/**
+ * One buffer per transfer, off the V8 heap so its address is fixed: `cap` mmsghdrs, then 2 × `cap`
+ * iovecs (header, payload), then `cap` 4-byte DATA headers, then the peer's sockaddr (28 bytes).
+ */
+interface IovState {
+  readonly mem: Buffer;
+  readonly view: DataView;
+  readonly cap: number;
+  readonly iovOff: number;
+  readonly hdrOff: number;
+  /** The source chunk the last payload came from, and its address (recomputed when the chunk changes). */
+  lastBytes: Uint8Array | undefined;
+  lastAddr: number;
 }
 
 const MAX_EVENTS = 64;
+/** DATA packets per sendmmsg (a larger window is sent in several batches). */
+const MAX_BATCH = 64;
+const TWO_32 = 4294967296;
 
 async function main(): Promise<void> {
   const { port, efd, flag } = workerData as { port: MessagePort; efd: number; flag: Int32Array };
@@ -79,6 +119,7 @@ async function main(): Promise<void> {
   watch(efd, 0);
 
   const slots = new Map<number, Slot>();
+  const list: Slot[] = [];
   const events = new Uint8Array(EPOLL_EVENT_SIZE * MAX_EVENTS);
   const eventsView = new DataView(events.buffer);
   const rbuf = new Uint8Array(65536);
@@ -94,6 +135,8 @@ async function main(): Promise<void> {
     sys.epoll_ctl(epfd, EPOLL_CTL_DEL, s.fd, null);
     sys.close(s.fd);
     slots.delete(s.id);
+    const at = list.indexOf(s);
+    if (at >= 0) list.splice(at, 1);
     post({ t: 'closed', id: s.id });
   };
 
@@ -120,6 +163,96 @@ async function main(): Promise<void> {
     }
     // A full socket buffer (EAGAIN) or an unreachable peer is a lost packet: the engine's timer resends.
     void n;
+  };
+
+  const putPointer = (v: DataView, at: number, address: number): void => {
+    v.setUint32(at, address >>> 0, true);
+    v.setUint32(at + 4, (address / TWO_32) >>> 0, true);
+  };
+
+  const newIovState = (peerSa: Uint8Array, windowSize: number): IovState => {
+    const cap = Math.max(1, Math.min(MAX_BATCH, windowSize));
+    const iovOff = cap * MMSGHDR_SIZE;
+    const hdrOff = iovOff + cap * 2 * IOVEC_SIZE;
+    const saOff = hdrOff + cap * 4;
+    const mem = Buffer.allocUnsafeSlow(saOff + 28).fill(0);
+    const view = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
+    const base = sys.address(mem);
+    mem.set(peerSa, saOff);
+    for (let i = 0; i < cap; i++) {
+      const m = i * MMSGHDR_SIZE;
+      putPointer(view, m + MSGHDR_NAME, base + saOff);
+      view.setUint32(m + MSGHDR_NAMELEN, peerSa.length, true);
+      putPointer(view, m + MSGHDR_IOV, base + iovOff + i * 2 * IOVEC_SIZE);
+      view.setUint32(m + MSGHDR_IOVLEN, 2, true);
+      const io = iovOff + i * 2 * IOVEC_SIZE;
+      putPointer(view, io, base + hdrOff + i * 4);
+      view.setUint32(io + 8, 4, true);
+      mem[hdrOff + i * 4 + 1] = OPCODE.DATA;
+    }
+    return { mem, view, cap, iovOff, hdrOff, lastBytes: undefined, lastAddr: 0 };
+  };
+
+  const flushBatch = (s: Slot, io: IovState, count: number): void => {
+    // Lost to a full socket buffer (EAGAIN) or unreachable peer: the engine's timer resends.
+    if (count === 1) sys.sendmsg(s.fd, io.mem, MSG_DONTWAIT);
+    else if (count > 1) sys.sendmmsg(s.fd, io.mem, count, MSG_DONTWAIT);
+  };
+
+  /** Sends blocks first…last (absolute) straight from the source buffers, a batch per sendmmsg. */
+  const sendBlocks = (s: Slot, io: IovState, first: number, last: number): void => {
+    const v = io.view;
+    const mem = io.mem;
+    let k = 0;
+    for (let n = first; n <= last; n++) {
+      const loc = s.engine.locateBlock(n);
+      if (loc === undefined) {
+        // Straddles two source chunks: copy this one block into the packet buffer.
+        flushBatch(s, io, k);
+        k = 0;
+        const data = s.engine.blockData(n);
+        writeDataHeader(s.out, 0, wireBlock(n, s.rollover));
+        s.out.set(data, 4);
+        sys.sendto(s.fd, s.out, 4 + data.length, MSG_DONTWAIT, s.peerSa, s.peerSa.length);
+        continue;
+      }
+      const h = io.hdrOff + k * 4;
+      mem[h + 2] = loc.block >>> 8;
+      mem[h + 3] = loc.block & 0xff;
+      const at = io.iovOff + k * 2 * IOVEC_SIZE + IOVEC_SIZE;
+      if (loc.length === 0) {
+        putPointer(v, at, 0);
+      } else {
+        if (loc.bytes !== io.lastBytes) {
+          io.lastBytes = loc.bytes;
+          io.lastAddr = sys.address(loc.bytes);
+        }
+        putPointer(v, at, io.lastAddr + loc.offset);
+      }
+      v.setUint32(at + 8, loc.length, true);
+      if (++k === io.cap) {
+        flushBatch(s, io, k);
+        k = 0;
+      }
+    }
+    flushBatch(s, io, k);
+  };
+
+  /**
+   * The hot path: a 4-byte ACK from the transfer's peer. Returns false when it needs the general path
+   * (`handle()`), having changed nothing.
+   */
+  const fastAck = (s: Slot, io: IovState, block: number): boolean => {
+    const now = Math.floor(performance.now() - s.t0);
+    const step = s.engine.ack(block, now);
+    if (step === undefined) return false;
+    if (step.last >= step.first) sendBlocks(s, io, step.first, step.last);
+    if (step.read > 0) {
+      read(s);
+      while (s.pending.length > 0 && !s.closed) apply(s, s.engine.handle(s.pending.shift()!, now));
+    }
+    s.deadline = s.engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    return true;
   };
 
   const read = (s: Slot): void => {
@@ -159,7 +292,7 @@ async function main(): Promise<void> {
           read(s);
           break;
         case 'done':
-          post({ t: 'done', id: s.id, result: serialise(a.result) });
+          post({ t: 'done', id: s.id, result: serialise(a.result, s.t0) });
           break;
         case 'close':
           finishSlot(s);
@@ -170,8 +303,12 @@ async function main(): Promise<void> {
     }
   };
 
-  const feed = (s: Slot, input: TransferInput, now: number): void => {
+  /** The transfer's clock: whole ms since it started (small integers, never boxed). */
+  const clock = (s: Slot): number => Math.floor(performance.now() - s.t0);
+
+  const feed = (s: Slot, input: TransferInput): void => {
     if (s.closed) return;
+    const now = clock(s);
     apply(s, s.engine.handle(input, now));
     while (s.pending.length > 0 && !s.closed) apply(s, s.engine.handle(s.pending.shift()!, now));
     s.deadline = s.engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
@@ -188,12 +325,14 @@ async function main(): Promise<void> {
       retry: m.retry,
       unverifiedRetries: m.unverifiedRetries,
     });
+    const peerSa = sockaddr(m.peer.address, m.peer.port);
     const s: Slot = {
       id: m.id,
       fd: m.fd,
       engine,
       peer,
-      peerSa: sockaddr(m.peer.address, m.peer.port),
+      peerSa,
+      rollover: m.params.rollover,
       source: m.source,
       blockSize: m.params.blockSize,
       out: new Uint8Array(4 + Math.max(512, m.params.blockSize)),
@@ -205,16 +344,18 @@ async function main(): Promise<void> {
       timed: false,
       deadline: Number.POSITIVE_INFINITY,
       closed: false,
+      t0: performance.now(),
+      iov: sys.iovecs && !m.netascii ? newIovState(peerSa, m.params.windowSize) : undefined,
     };
     slots.set(s.id, s);
+    list.push(s);
     if (watch(s.fd, s.id) !== 0) {
       // Cannot happen for a fresh socket; if it does, the transfer closes unstarted (the server reports it).
       finishSlot(s);
       return;
     }
-    const now = performance.now();
-    apply(s, engine.start(now));
-    while (s.pending.length > 0 && !s.closed) apply(s, engine.handle(s.pending.shift()!, now));
+    apply(s, engine.start(0));
+    while (s.pending.length > 0 && !s.closed) apply(s, engine.handle(s.pending.shift()!, 0));
     s.deadline = engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
   };
 
@@ -228,7 +369,7 @@ async function main(): Promise<void> {
       if (m.t === 'start') start(m);
       else if (m.t === 'abort') {
         const s = slots.get(m.id);
-        if (s) feed(s, { type: 'abort', message: m.message }, performance.now());
+        if (s) feed(s, { type: 'abort', message: m.message });
       } else if (m.t === 'stop') stopping = true;
     }
   };
@@ -241,7 +382,6 @@ async function main(): Promise<void> {
       if (sys.errno() !== EAGAIN) return;
       return;
     }
-    let peer = s.peer;
     const sa = s.peerSa;
     // Same family, port and address bytes as the transfer's peer: no string decoding per block.
     const same =
@@ -252,38 +392,44 @@ async function main(): Promise<void> {
       (sa.length === 16
         ? from[4] === sa[4] && from[5] === sa[5] && from[6] === sa[6] && from[7] === sa[7]
         : equalRange(from, sa, 8, 24));
-    if (!same) peer = sockaddrPeer(from.subarray(0, fromLenView.getUint32(0, true)));
-    feed(s, { type: 'datagram', from: peer, bytes: rbuf.subarray(0, n) }, performance.now());
+    // An ACK from the peer (opcode 4, exactly 4 bytes) takes the allocation-free path.
+    if (same && n === 4 && rbuf[0] === 0 && rbuf[1] === OPCODE.ACK && s.iov !== undefined) {
+      if (fastAck(s, s.iov, (rbuf[2]! << 8) | rbuf[3]!)) return;
+    }
+    const peer = same ? s.peer : sockaddrPeer(from.subarray(0, fromLenView.getUint32(0, true)));
+    feed(s, { type: 'datagram', from: peer, bytes: rbuf.subarray(0, n) });
   };
 
+  // Indexed loops over `list` below: a Map iterator or for-of would allocate in unoptimised code.
   for (;;) {
     if (stopping) {
-      for (const s of [...slots.values()]) {
-        feed(s, { type: 'abort', message: 'Server shutting down' }, performance.now());
+      for (const s of [...list]) {
+        feed(s, { type: 'abort', message: 'Server shutting down' });
         finishSlot(s);
       }
       sys.close(epfd);
       port.close();
       return;
     }
-    if (slots.size === 1) {
-      const s = slots.values().next().value as Slot;
+    if (list.length === 1) {
+      const s = list[0]!;
       if (!s.timed) {
         s.timed = true;
         sys.setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
       }
       receive(s, 0); // blocks until a datagram or LONE_WAIT_US
       if (Atomics.load(flag, 0) !== 0) control();
-      const t = performance.now();
-      if (!s.closed && s.deadline <= t) feed(s, { type: 'timer' }, t);
+      if (!s.closed && s.deadline <= clock(s)) feed(s, { type: 'timer' });
       continue;
     }
-    let next = Number.POSITIVE_INFINITY;
-    for (const s of slots.values()) if (s.deadline < next) next = s.deadline;
-    const now = performance.now();
     // Bounded wait even when idle, so a lost doorbell can never leave the thread asleep for good.
-    const timeout =
-      next === Number.POSITIVE_INFINITY ? 1000 : Math.min(1000, Math.max(0, Math.ceil(next - now)));
+    let timeout = 1000;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (s.deadline !== Number.POSITIVE_INFINITY) {
+        timeout = Math.min(timeout, Math.max(0, Math.ceil(s.deadline - (performance.now() - s.t0))));
+      }
+    }
     const n = sys.epoll_wait(epfd, events, MAX_EVENTS, timeout);
     for (let i = 0; i < n; i++) {
       const token = eventsView.getUint32(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET, true);
@@ -293,8 +439,10 @@ async function main(): Promise<void> {
         if (s) receive(s);
       }
     }
-    const t = performance.now();
-    for (const s of slots.values()) if (s.deadline <= t) feed(s, { type: 'timer' }, t);
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (s.deadline <= clock(s)) feed(s, { type: 'timer' });
+    }
   }
 }
 
@@ -303,11 +451,12 @@ function equalRange(a: Uint8Array, b: Uint8Array, from: number, to: number): boo
   return true;
 }
 
-function serialise(r: TransferResult): PlaneResult {
+/** `t0`: the transfer's clock origin, so stats times come back as the worker's `performance.now()`. */
+function serialise(r: TransferResult, t0: number): PlaneResult {
   return {
     outcome: r.outcome,
     options: r.options.map((o) => ({ name: o.name, value: o.value })),
-    stats: { ...r.stats },
+    stats: { ...r.stats, startedAt: r.stats.startedAt + t0, endedAt: r.stats.endedAt + t0 },
     ...(r.optionsRefused ? { optionsRefused: true } : {}),
     ...(r.error
       ? { error: { code: r.error.code, message: r.error.message, tftpCode: r.error.tftpCode } }

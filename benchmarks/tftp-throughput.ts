@@ -6,7 +6,9 @@
  * Environment: TFTP_BENCH_MB (default 100), TFTP_BENCH_CONC (clients in the concurrency case, default
  * 100; 0 skips it), TFTP_BENCH_CONC_MB (default 32), TFTP_BENCH_RUNS (median of N, default 1),
  * ATFTPD (path of an atftpd binary; `apt-get download atftpd && dpkg-deb -x` gets one, since the package
- * conflicts with tftpd-hpa). The same program runs as the pxekit server and client inside namespaces.
+ * conflicts with tftpd-hpa), TFTP_BENCH_CASES (comma-separated case labels, e.g. "lock-step 1468,windowsize
+ * 16"; default all), TFTP_BENCH_PXEKIT_CLIENT=0 (atftp client only). The same program runs as the pxekit
+ * server and client inside namespaces.
  *
  * All servers run at once, each on its own address in the server namespace, and every case goes
  * round-robin over them (alternating the order), so load from other work on the machine falls on all of
@@ -16,7 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createLab, type Daemon, type Lab, makeTempDir } from '@pxekit/testkit/lab';
+import { createLab, type Daemon, type Lab, makeTempDir, startDnsmasq } from '@pxekit/testkit/lab';
 import { createTftpClient, createTftpServer, type TftpTransferOptions } from '@pxekit/tftp/node';
 
 const [mode, json] = process.argv.slice(2);
@@ -152,22 +154,15 @@ async function main(): Promise<void> {
       '--secure',
       dir.path,
     ]);
-    await start('dnsmasq', 'dnsmasq', [
-      '--keep-in-foreground',
-      '--no-resolv',
-      '--no-hosts',
-      '--port=0',
-      '--enable-tftp',
-      `--tftp-root=${dir.path}`,
-      `--listen-address=${addr.dnsmasq}`,
-      '--bind-interfaces',
-      '--user=root',
-      '--log-facility=-',
-      '--conf-file=/dev/null',
-      '--pid-file=',
-      '--tftp-max=1000',
-      '--quiet-tftp',
-    ]);
+    const dnsmasq = await startDnsmasq(lab, {
+      dhcp: false,
+      tftpRoot: dir.path,
+      listenAddress: addr.dnsmasq!,
+      extraArgs: ['--tftp-max=1000', '--quiet-tftp'],
+    });
+    daemons.push(dnsmasq);
+    pids.set('dnsmasq', dnsmasq.pid);
+    await bound('dnsmasq', dnsmasq);
     const names = ['pxekit', 'pxekit-dgram', 'tftpd-hpa', 'dnsmasq'];
     if (existsSync(atftpd)) {
       await start('atftpd', atftpd, [
@@ -236,13 +231,17 @@ async function main(): Promise<void> {
     }
     const rows: Row[] = [];
     const bytes = MB * 1024 * 1024;
-    const cases: [string, number, number][] = [
-      ['lock-step 1468', 1468, 1],
-      ['windowsize 8', 1468, 8],
-      ['windowsize 16', 1468, 16],
-      ['windowsize 64', 1468, 64],
-      ['lock-step 8192', 8192, 1],
-    ];
+    const only = process.env.TFTP_BENCH_CASES?.split(',').map((x) => x.trim());
+    const cases: [string, number, number][] = (
+      [
+        ['lock-step 1468', 1468, 1],
+        ['windowsize 8', 1468, 8],
+        ['windowsize 16', 1468, 16],
+        ['windowsize 64', 1468, 64],
+        ['lock-step 8192', 8192, 1],
+      ] as [string, number, number][]
+    ).filter(([label]) => only === undefined || only.includes(label));
+    const withPxekitClient = process.env.TFTP_BENCH_PXEKIT_CLIENT !== '0';
     for (const [, blksize, window] of cases) {
       // Windowed cases only where the server grants windowsize (pxekit, atftpd); lock-step for all.
       const here = names.filter((n) => window === 1 || n.startsWith('pxekit') || n === 'atftpd');
@@ -257,6 +256,7 @@ async function main(): Promise<void> {
           a.get(name)!.push(await atftpGet(addr[name]!, 'big.bin', blksize, window));
           const used = meter();
           if (used !== undefined) cpu.get(name)!.push((used * 1000) / blocks);
+          if (!withPxekitClient) continue;
           const r = await pxekitGet(addr[name]!, 'big.bin', { blockSize: blksize, windowSize: window });
           if (!r.results[0]?.ok || r.results[0].sha !== bigSha) {
             throw new Error(`pxekit client from ${name}: bad result ${JSON.stringify(r.results[0])}`);

@@ -26,6 +26,11 @@ export interface DnsmasqOptions {
   nextServer?: string;
   /** Serve TFTP from this directory. */
   tftpRoot?: string;
+  /**
+   * Listen on this address only (`--listen-address`) instead of the whole `eth0`, so other servers can
+   * share the namespace on other addresses (e.g. a benchmark running several TFTP servers at once).
+   */
+  listenAddress?: string;
   /** More dnsmasq arguments. */
   extraArgs?: readonly string[];
 }
@@ -51,7 +56,7 @@ export async function startDnsmasq(lab: Lab, options: DnsmasqOptions = {}): Prom
     '--no-hosts',
     '--pid-file=',
     '--user=root',
-    '--interface=eth0',
+    options.listenAddress === undefined ? '--interface=eth0' : `--listen-address=${options.listenAddress}`,
     '--bind-interfaces',
     '--no-ping',
     '--log-dhcp',

@@ -19,6 +19,7 @@ export const MSG_DONTWAIT = 0x40;
 export const SOL_SOCKET = 1;
 export const SO_RCVTIMEO = 20;
 export const EAGAIN = 11;
+export const CLOCK_MONOTONIC = 1;
 export const EINTR = 4;
 const EFD_NONBLOCK = 0o4000;
 const EFD_CLOEXEC = 0o2000000;
@@ -50,6 +51,8 @@ export interface Sys {
     fromlen: Uint8Array,
   ): number;
   sendto(fd: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array, tolen: number): number;
+  /** `clock_gettime(2)` into a 16-byte `struct timespec` (LP64). */
+  clock_gettime(clock: number, ts: Uint8Array): number;
   /** `sendmsg(2)` / `sendmmsg(2)` with headers the caller built in `msg` (see `MSGHDR_SIZE`). */
   sendmsg(fd: number, msg: Uint8Array, flags: number): number;
   sendmmsg(fd: number, msgs: Uint8Array, vlen: number, flags: number): number;
@@ -96,6 +99,7 @@ export function loadSys(): Promise<Sys> {
       epoll_wait: f('epoll_wait', 'int', ['int', 'void *', 'int', 'int']),
       recvfrom: f('recvfrom', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'void *']),
       sendto: f('sendto', 'long', ['int', 'void *', 'size_t', 'int', 'void *', 'uint32_t']),
+      clock_gettime: f('clock_gettime', 'int', ['int', 'void *']),
       sendmsg: f('sendmsg', 'long', ['int', 'void *', 'int']),
       sendmmsg: f('sendmmsg', 'int', ['int', 'void *', 'uint32_t', 'int']),
     };

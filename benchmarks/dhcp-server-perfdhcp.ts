@@ -217,6 +217,9 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
       },
     );
     for (const rate of RATES) {
+      if (server.exitStatus !== undefined) {
+        throw new Error(`${kind} exited (${JSON.stringify(server.exitStatus)}): ${server.stderr.slice(-2000)} ${server.stdout.slice(-2000)}`);
+      }
       const cpuBefore = cpuSeconds(server.pid);
       const before = VERBOSE
         ? {

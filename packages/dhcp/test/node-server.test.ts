@@ -118,6 +118,42 @@ describe('createDhcpServer on loopback', () => {
     expect(server.stats.drops).toEqual({ undecodable: 1, 'not-a-request': 1 });
   });
 
+  it('answers a burst: datagrams taken in batches (recvmmsg) keep their source, an oversized one is dropped', async () => {
+    const server = await start();
+    const drops: DropEvent[] = [];
+    server.on('drop', (e) => drops.push(e));
+    const port = server.interfaces[0]!.port;
+    // Few enough that the replies fit in the relay socket's default receive buffer (it reads between turns).
+    const count = 100;
+    const xids = new Set<number>();
+    const replies = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${xids.size} of ${count} replies`)), 10_000);
+      relay.on('message', (bytes) => {
+        xids.add(decodeDhcpMessage(bytes).xid);
+        if (xids.size === count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    for (let i = 1; i <= count; i++) {
+      const msg = createDhcpMessage({
+        xid: i,
+        chaddr: '52:54:00:00:00:01',
+        giaddr: '127.0.0.1',
+        hops: 1,
+        options: [option('messageType', MT.DISCOVER), RELAY_PORT_SUBOPTION],
+      });
+      relay.send(encodeDhcpMessage(msg), port, '127.0.0.1');
+      if (i === count / 2) relay.send(new Uint8Array(5000).fill(0xff), port, '127.0.0.1');
+    }
+    // Every reply reached the relay's own port: the source of each batched datagram was read right.
+    await replies;
+    expect(server.stats.received).toBe(count + 1);
+    expect(server.stats.batched).toBeGreaterThan(0);
+    expect(drops.map((d) => d.reason)).toEqual(['undecodable']);
+  });
+
   it('reloads leases on restart: the client keeps its address', async () => {
     const first = await start();
     const offer = await exchange(first, MT.DISCOVER);

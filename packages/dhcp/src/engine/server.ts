@@ -172,6 +172,54 @@ function u32Option(n: number): Uint8Array {
   return u32Bytes(n >>> 0);
 }
 
+// Option values that are the same for every reply of a subnet or server are built once and shared by the
+// replies (the encoder only reads them): a reply costs no small arrays for its mask, routers, DNS, lease
+// times, message type or server identifier. Bounded caches, keyed by the compiled subnet.
+
+interface SubnetBytes {
+  readonly mask: Uint8Array;
+  readonly routers: Uint8Array | undefined;
+  readonly dns: Uint8Array | undefined;
+  readonly domain: Uint8Array | undefined;
+  /** lease time (s) → [51, 58, 59] */
+  readonly times: Map<number, readonly [Uint8Array, Uint8Array, Uint8Array]>;
+}
+const subnetBytes = new WeakMap<Subnet, SubnetBytes>();
+/** Distinct lease times kept per subnet (clients may ask for any; the usual few are cached). */
+const TIMES_PER_SUBNET = 16;
+
+function bytesOf(s: Subnet): SubnetBytes {
+  let b = subnetBytes.get(s);
+  if (b === undefined) {
+    const routers = s.config.routers ?? [];
+    const dns = s.config.dnsServers ?? [];
+    b = {
+      mask: u32Option(s.cidr.mask),
+      routers: routers.length > 0 ? concatAddresses(routers) : undefined,
+      dns: dns.length > 0 ? concatAddresses(dns) : undefined,
+      domain: s.config.domainName === undefined ? undefined : textBytes(s.config.domainName),
+      times: new Map(),
+    };
+    subnetBytes.set(s, b);
+  }
+  return b;
+}
+
+/** The message type option (53) of each reply type, shared. */
+const TYPE_BYTES: readonly Uint8Array[] = Array.from({ length: 9 }, (_, t) => Uint8Array.of(t));
+
+/** Option 54 values by server identifier; a relay's 82.11 override can name any, so the map is bounded. */
+const serverIdBytes = new Map<string, Uint8Array>();
+function serverIdOption(id: string): Uint8Array {
+  let b = serverIdBytes.get(id);
+  if (b === undefined) {
+    b = u32Bytes(ipv4ToNumber(id));
+    if (serverIdBytes.size >= 256) serverIdBytes.clear();
+    serverIdBytes.set(id, b);
+  }
+  return b;
+}
+
 function textBytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 255;
@@ -179,7 +227,17 @@ function textBytes(s: string): Uint8Array {
 }
 
 function newDraft(kind: ReplyKind): ReplyDraft {
-  return { kind, yiaddr: ZERO, ciaddr: ZERO, siaddr: ZERO, sname: '', file: '', options: new Map() };
+  // 53 and 54 first (RFC 2131 table 3): set now, so that `echo` does not have to rebuild the map. 54's
+  // value is filled in (or the entry removed) by `echo`.
+  const options = new Map<number, Uint8Array>();
+  options.set(53, TYPE_BYTES[replyType(kind)]!);
+  options.set(54, EMPTY);
+  return { kind, yiaddr: ZERO, ciaddr: ZERO, siaddr: ZERO, sname: '', file: '', options };
+}
+const EMPTY = new Uint8Array(0);
+
+function replyType(kind: ReplyKind): number {
+  return kind === 'offer' || kind === 'proxy-offer' ? MT.OFFER : kind === 'nak' ? MT.NAK : MT.ACK;
 }
 
 /** True when `address` is one of this server's identities for this exchange. */
@@ -242,12 +300,10 @@ export const identifyClient: Handler = {
     const clientId = id === undefined ? undefined : hex(id);
     const key =
       clientId !== undefined ? `id:${clientId}` : r.htype === 1 ? `hw:${mac}` : `hw${r.htype}:${mac}`;
-    x.client = {
-      key,
-      mac,
-      ...(clientId === undefined ? {} : { clientId }),
-      ...(hostname === undefined || hostname === '' ? {} : { hostname }),
-    };
+    const client: { key: string; mac: string; clientId?: string; hostname?: string } = { key, mac };
+    if (clientId !== undefined) client.clientId = clientId;
+    if (hostname !== undefined && hostname !== '') client.hostname = hostname;
+    x.client = client;
     return undefined;
   },
 };
@@ -367,10 +423,16 @@ function ack(x: Exchange, address: number, requestedLeaseTime: number | undefine
 }
 
 function addLeaseTimes(d: ReplyDraft, subnet: Subnet, leaseTime: number): void {
-  const { t1, t2 } = renewalTimes(subnet, leaseTime);
-  d.options.set(51, u32Option(leaseTime)); // RFC 2132 §9.2
-  d.options.set(58, u32Option(t1)); // RFC 2132 §9.11, RFC 2131 §4.4.5
-  d.options.set(59, u32Option(t2)); // RFC 2132 §9.12
+  const cache = bytesOf(subnet).times;
+  let times = cache.get(leaseTime);
+  if (times === undefined) {
+    const { t1, t2 } = renewalTimes(subnet, leaseTime);
+    times = [u32Option(leaseTime), u32Option(t1), u32Option(t2)];
+    if (cache.size < TIMES_PER_SUBNET) cache.set(leaseTime, times);
+  }
+  d.options.set(51, times[0]); // RFC 2132 §9.2
+  d.options.set(58, times[1]); // RFC 2132 §9.11, RFC 2131 §4.4.5
+  d.options.set(59, times[2]); // RFC 2132 §9.12
 }
 
 /** RFC 2131 §4.3.1–§4.3.5: what each client message does to the leases, and the reply it gets. */
@@ -599,12 +661,11 @@ export const subnetOptions: Handler = {
     const d = x.reply;
     const s = x.subnet;
     if (d === undefined || d.kind === 'nak' || s === undefined) return undefined;
-    d.options.set(1, u32Option(s.cidr.mask));
-    const routers = s.config.routers ?? [];
-    if (routers.length > 0) d.options.set(3, concatAddresses(routers));
-    const dns = s.config.dnsServers ?? [];
-    if (dns.length > 0) d.options.set(6, concatAddresses(dns));
-    if (s.config.domainName !== undefined) d.options.set(15, textBytes(s.config.domainName));
+    const b = bytesOf(s);
+    d.options.set(1, b.mask);
+    if (b.routers !== undefined) d.options.set(3, b.routers);
+    if (b.dns !== undefined) d.options.set(6, b.dns);
+    if (b.domain !== undefined) d.options.set(15, b.domain);
     const reservation =
       x.client === undefined ? undefined : findReservation(s, x.client.mac, x.client.clientId);
     if (reservation?.hostname !== undefined && d.kind !== 'inform')
@@ -629,22 +690,33 @@ export const echoOptions: Handler = {
   handle(x) {
     const d = x.reply;
     if (d === undefined) return undefined;
-    const type =
-      d.kind === 'offer' || d.kind === 'proxy-offer' ? MT.OFFER : d.kind === 'nak' ? MT.NAK : MT.ACK;
-    // Rebuild with 53 and 54 first (RFC 2131 table 3), then what the other handlers added. A BOOTREPLY
-    // carries neither: they are DHCP's (RFC 2132 §9), and a BOOTP client has no use for them.
-    if (x.bootp !== true) {
-      const rest = [...d.options];
-      d.options.clear();
-      d.options.set(53, Uint8Array.of(type));
-      if (x.serverId !== undefined) d.options.set(54, u32Bytes(ipv4ToNumber(x.serverId)));
-      for (const [k, v] of rest) d.options.set(k, v);
+    const options = d.options;
+    // A BOOTREPLY carries neither 53 nor 54: they are DHCP's (RFC 2132 §9), and a BOOTP client has no use
+    // for them.
+    if (x.bootp === true) {
+      options.delete(53);
+      options.delete(54);
+    } else if (options.keys().next().value === 53) {
+      // The draft's own order (53, 54, then what the other handlers added): only 54 to fill in, unless a
+      // handler set its own.
+      if (options.get(54) === EMPTY) {
+        if (x.serverId !== undefined) options.set(54, serverIdOption(x.serverId));
+        else options.delete(54);
+      }
+    } else {
+      // A custom handler rebuilt the map: put 53 and 54 first again (RFC 2131 table 3); a value a handler
+      // set for either wins.
+      const rest = [...options].filter(([k, v]) => !(k === 54 && v === EMPTY));
+      options.clear();
+      options.set(53, TYPE_BYTES[replyType(d.kind)]!);
+      if (x.serverId !== undefined) options.set(54, serverIdOption(x.serverId));
+      for (const [k, v] of rest) options.set(k, v);
     }
-    if (d.kind === 'nak' && d.nakReason !== undefined) d.options.set(56, textBytes(d.nakReason));
+    if (d.kind === 'nak' && d.nakReason !== undefined) options.set(56, textBytes(d.nakReason));
     const id = getOptionData(x.request, 61);
-    if (id !== undefined) d.options.set(61, id);
+    if (id !== undefined) options.set(61, id);
     const relay = getOptionData(x.request, 82);
-    if (relay !== undefined && x.request.giaddr !== ZERO) d.options.set(82, relay);
+    if (relay !== undefined && x.request.giaddr !== ZERO) options.set(82, relay);
     return undefined;
   },
 };

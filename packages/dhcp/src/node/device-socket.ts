@@ -8,6 +8,7 @@
  * ready descriptor is handed to `dgram` with `bind({ fd })`. The device is bound before the address, so
  * there is no moment in which the socket sees another interface's traffic. See docs/decisions.md, Server.
  */
+import { endianness } from 'node:os';
 
 /**
  * Opens a UDP socket bound to `device` and `address:port`; returns the file descriptor. A positive
@@ -32,6 +33,7 @@ const SO_BINDTODEVICE = 25;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
 const MSG_DONTWAIT = 0x40;
+const MSG_TRUNC = 0x20;
 const SIOCSARP = 0x8955;
 const ARPHRD_ETHER = 1;
 const ATF_COM = 0x02;
@@ -64,10 +66,37 @@ export type SendDatagram = (fd: number, bytes: Uint8Array, port: number, address
  */
 export type SetArpEntry = (fd: number, device: string, address: number, mac: Uint8Array) => number;
 
-/** What the server needs beyond `dgram` on a device socket: sendto(2) and SIOCSARP. */
+/**
+ * Datagrams taken from a socket many at a time with recvmmsg(2), into memory allocated once. A server
+ * calls `receive` after `dgram` delivered a datagram, to take the others already waiting without a
+ * JavaScript callback, a Buffer and a 64 KiB allocation each. One batch at a time: `bytes`, `address` and
+ * `port` describe the last `receive`, and the memory is reused by the next.
+ */
+export interface DatagramBatch {
+  /** Slots per `receive`. */
+  readonly capacity: number;
+  /** Bytes kept per datagram; a longer one is cut and reported by `truncated`. */
+  readonly slotSize: number;
+  /** Takes up to `capacity` datagrams that are waiting, without blocking: their count, or -errno. */
+  receive(fd: number): number;
+  /** A copy of datagram `i`'s bytes (the caller may keep it). */
+  bytes(i: number): Uint8Array;
+  /** Whether datagram `i` was longer than `slotSize` (MSG_TRUNC). */
+  truncated(i: number): boolean;
+  /** Source IPv4 address of datagram `i`, dotted. */
+  address(i: number): string;
+  /** Source port of datagram `i`. */
+  port(i: number): number;
+  /** The memory the kernel writes to, kept alive with the batch. */
+  readonly pinned: readonly Uint8Array[];
+}
+
+/** What the server needs beyond `dgram` on a device socket: sendto(2), SIOCSARP, recvmmsg(2). */
 export interface DeviceIo {
   readonly send: SendDatagram;
   readonly setArpEntry: SetArpEntry;
+  /** Undefined where `struct mmsghdr` is not the LP64 little-endian layout written here. */
+  readonly batch: DatagramBatch | undefined;
 }
 /** errno of a full non-blocking socket (Linux EAGAIN = EWOULDBLOCK). */
 export const EAGAIN = 11;
@@ -152,7 +181,72 @@ async function loadIo(): Promise<DeviceIo> {
     if (req.write(device, 52, 15, 'latin1') !== Buffer.byteLength(device, 'latin1')) return -EINVAL;
     return (ioctl(fd, SIOCSARP, req) as number) === 0 ? 0 : -koffi.errno();
   };
-  return { send, setArpEntry };
+  return { send, setArpEntry, batch: loadBatch(koffi, libc) };
+}
+
+/** LP64: `struct mmsghdr` = `struct msghdr` (56 bytes) + `unsigned msg_len` (+ padding) = 64; iovec 16. */
+const MMSGHDR = 64;
+const IOVEC = 16;
+const SOCKADDR_IN = 16;
+/** Datagrams per recvmmsg(2), and bytes kept of each (a DHCP message fits in 1,500; jumbo frames in 4,096). */
+const BATCH_CAPACITY = 32;
+const SLOT_SIZE = 4096;
+
+function loadBatch(koffi: Libc['koffi'], libc: Libc['libc']): DatagramBatch | undefined {
+  if (koffi.sizeof('void *') !== 8 || endianness() !== 'LE') return undefined;
+  // int recvmmsg(int, struct mmsghdr *, unsigned int, int, struct timespec *)
+  const recvmmsg = libc.func('recvmmsg', 'int', ['int', 'void *', 'uint32_t', 'int', 'void *']);
+  // Off the V8 heap (allocUnsafeSlow): the addresses written into the headers never move.
+  const data = Buffer.allocUnsafeSlow(BATCH_CAPACITY * SLOT_SIZE);
+  const names = Buffer.alloc(BATCH_CAPACITY * SOCKADDR_IN);
+  const iov = Buffer.alloc(BATCH_CAPACITY * IOVEC);
+  const headers = Buffer.alloc(BATCH_CAPACITY * MMSGHDR);
+  const at = (buf: Buffer): bigint => BigInt(koffi.address(buf) as unknown as bigint);
+  const dataAt = at(data);
+  const namesAt = at(names);
+  const iovAt = at(iov);
+  for (let i = 0; i < BATCH_CAPACITY; i++) {
+    iov.writeBigUInt64LE(dataAt + BigInt(i * SLOT_SIZE), i * IOVEC);
+    iov.writeBigUInt64LE(BigInt(SLOT_SIZE), i * IOVEC + 8);
+    const h = i * MMSGHDR;
+    headers.writeBigUInt64LE(namesAt + BigInt(i * SOCKADDR_IN), h); // msg_name
+    headers.writeUInt32LE(SOCKADDR_IN, h + 8); // msg_namelen
+    headers.writeBigUInt64LE(iovAt + BigInt(i * IOVEC), h + 16); // msg_iov
+    headers.writeBigUInt64LE(1n, h + 24); // msg_iovlen
+  }
+  let used = 0;
+  // Every buffer whose address the headers hold must live as long as they do: `iov` is read only by the
+  // kernel, so a reference is kept here, or the collector would free it under recvmmsg.
+  const pinned = [data, names, iov, headers];
+  return {
+    pinned,
+    capacity: BATCH_CAPACITY,
+    slotSize: SLOT_SIZE,
+    receive(fd) {
+      // The kernel wrote the last call's name lengths and flags; reset them for the slots it used.
+      for (let i = 0; i < used; i++) {
+        headers.writeUInt32LE(SOCKADDR_IN, i * MMSGHDR + 8);
+        headers.writeInt32LE(0, i * MMSGHDR + 48);
+      }
+      const n = recvmmsg(fd, headers, BATCH_CAPACITY, MSG_DONTWAIT, null) as number;
+      used = n > 0 ? n : 0;
+      return n >= 0 ? n : -koffi.errno();
+    },
+    bytes(i) {
+      const length = Math.min(headers.readUInt32LE(i * MMSGHDR + 56), SLOT_SIZE);
+      return new Uint8Array(data.buffer, data.byteOffset + i * SLOT_SIZE, length).slice();
+    },
+    truncated(i) {
+      return (headers.readInt32LE(i * MMSGHDR + 48) & MSG_TRUNC) !== 0;
+    },
+    address(i) {
+      const o = i * SOCKADDR_IN;
+      return `${names[o + 4]}.${names[o + 5]}.${names[o + 6]}.${names[o + 7]}`;
+    },
+    port(i) {
+      return names.readUInt16BE(i * SOCKADDR_IN + 2);
+    },
+  };
 }
 
 async function load(): Promise<OpenDeviceSocket> {

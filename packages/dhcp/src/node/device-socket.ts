@@ -229,7 +229,7 @@ function loadBatch(koffi: Libc['koffi'], libc: Libc['libc']): DatagramBatch | un
         headers.writeInt32LE(0, i * MMSGHDR + 48);
       }
       const n = recvmmsg(fd, headers, BATCH_CAPACITY, MSG_DONTWAIT, null) as number;
-      used = n > 0 ? n : 0;
+      used = Math.max(n, 0);
       return n >= 0 ? n : -koffi.errno();
     },
     bytes(i) {

@@ -2,19 +2,11 @@ import { createSocket, type Socket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createDhcpMessage,
-  type DhcpMessage,
-  decodeDhcpMessage,
-  encodeDhcpMessage,
-  getMessageType,
-  getOptionData,
-  withOption,
-  withOptionData,
-} from '@pxekit/dhcp';
+import { type DhcpMessage, getMessageType, getOptionData, withOptionData } from '@pxekit/dhcp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePxeMenu } from '../src/boot/pxe-menu.js';
 import { compileDhcpConfig } from '../src/dhcp.js';
+import { dhcpExchange, relayedPxeRequest } from './support/dhcp.js';
 import {
   type BootServer,
   createBootServer,
@@ -290,32 +282,21 @@ profiles:
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A relayed request (giaddr 127.0.0.1, RFC 8357 relay source port), so the reply comes back here. */
-  function exchange(
-    role: 'server' | 'pxe',
-    type: number,
-    arch: number,
-    o43?: Uint8Array,
-  ): Promise<DhcpMessage> {
-    let msg = createDhcpMessage({ chaddr: '52:54:00:00:08:01', xid: 0x8f, giaddr: '127.0.0.1' });
-    msg = withOption(msg, 'messageType', type);
-    msg = withOption(msg, 'clientSystemArchitecture', [arch]);
-    msg = withOption(msg, 'vendorClassIdentifier', `PXEClient:Arch:0000${arch}:UNDI:002001`);
-    if (o43 !== undefined) msg = withOptionData(msg, 43, o43);
-    msg = withOptionData(msg, 82, Uint8Array.of(12, 0));
-    const port = server.addresses.dhcp!.find((a) => a.role === role)!.port;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply on the ${role} port`)), 5000);
-      client.once('message', (bytes) => {
-        clearTimeout(timer);
-        resolve(decodeDhcpMessage(bytes));
-      });
-      client.send(encodeDhcpMessage(msg), port, '127.0.0.1');
+  /** A PXE ROM's request to the server's DHCP (`server`) or boot server (`pxe`, 4011) port. */
+  function send(role: 'server' | 'pxe', type: number, arch: number, o43?: Uint8Array): Promise<DhcpMessage> {
+    const msg = relayedPxeRequest({
+      mac: '52:54:00:00:08:01',
+      xid: 0x8f,
+      type,
+      arch,
+      vendorClass: `PXEClient:Arch:0000${arch}:UNDI:002001`,
     });
+    const port = server.addresses.dhcp!.find((a) => a.role === role)!.port;
+    return dhcpExchange(client, port, o43 === undefined ? msg : withOptionData(msg, 43, o43));
   }
 
   it('a BIOS ROM is offered the menu; choosing the profile item on 4011 gets the profile loader', async () => {
-    const offer = await exchange('server', 1, 0);
+    const offer = await send('server', 1, 0);
     expect(getMessageType(offer)).toBe(2);
     expect(offer.file).toBe('');
     const o43 = Buffer.from(getOptionData(offer, 43)!).toString('latin1');
@@ -323,14 +304,14 @@ profiles:
     expect(o43).toContain('Local disk');
     expect(o43).toContain('Press F8');
     // 43.71 boot item: type 0x8000 (the first item), layer 0.
-    const ack = await exchange('pxe', 3, 0, Uint8Array.of(71, 4, 0x80, 0x00, 0, 0, 255));
+    const ack = await send('pxe', 3, 0, Uint8Array.of(71, 4, 0x80, 0x00, 0, 0, 255));
     expect(getMessageType(ack)).toBe(5);
     expect(ack.file).toBe('pxelinux.0');
     expect(ack.siaddr).toBe('127.0.0.1');
   });
 
   it('an x86-64 UEFI ROM choosing the same item gets the UEFI loader of the profile', async () => {
-    const ack = await exchange('pxe', 3, 7, Uint8Array.of(71, 4, 0x80, 0x00, 0, 0, 255));
+    const ack = await send('pxe', 3, 7, Uint8Array.of(71, 4, 0x80, 0x00, 0, 0, 255));
     expect(ack.file).toBe('efi64/syslinux.efi');
   });
 });

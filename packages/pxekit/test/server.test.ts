@@ -2,15 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket, type Socket } from 'node:dgram';
-import {
-  createDhcpMessage,
-  type DhcpMessage,
-  decodeDhcpMessage,
-  encodeDhcpMessage,
-  getMessageType,
-  withOption,
-  withOptionData,
-} from '@pxekit/dhcp';
+import { type DhcpMessage, getMessageType, withOption, withOptionData } from '@pxekit/dhcp';
 import { tftpGet } from '@pxekit/tftp/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,6 +14,7 @@ import {
   preflight,
   type PxekitConfig,
 } from '../src/index.js';
+import { dhcpExchange, relayedPxeRequest } from './support/dhcp.js';
 
 let dir: string;
 let server: BootServer;
@@ -184,21 +177,8 @@ hosts:
     arch = 0,
     vendorClass = 'PXEClient:Arch:00000:UNDI:002001',
   ): Promise<DhcpMessage> {
-    let msg = createDhcpMessage({ chaddr: mac, xid: 0x5eed, giaddr: '127.0.0.1' });
-    msg = withOption(msg, 'messageType', type);
-    msg = withOption(msg, 'clientSystemArchitecture', [arch]);
-    msg = withOption(msg, 'vendorClassIdentifier', vendorClass);
-    msg = withOptionData(msg, 82, Uint8Array.of(12, 0));
-    msg = extra(msg);
-    const port = dhcpServer.addresses.dhcp![0]!.port;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no DHCP reply')), 5000);
-      client.once('message', (bytes) => {
-        clearTimeout(timer);
-        resolve(decodeDhcpMessage(bytes));
-      });
-      client.send(encodeDhcpMessage(msg), port, '127.0.0.1');
-    });
+    const msg = extra(relayedPxeRequest({ mac, xid: 0x5eed, type, arch, vendorClass }));
+    return dhcpExchange(client, dhcpServer.addresses.dhcp![0]!.port, msg);
   }
 
   it("offers the reserved address and the profile's boot file, and acks it", async () => {

@@ -19,7 +19,8 @@ import { decodeJournal, replayJournal } from '../src/lease/journal.js';
 import { bundleServerAgent } from './server-lab-helpers.js';
 
 // Real DHCP clients (ISC dhclient, busybox udhcpc, dhcpcd), each in its own namespace, get leases from the
-// pxekit server running in the lab's server namespace; they renew and release. The same assertions as the
+// pxekit server running in the lab's server namespace; they renew and release (dhcpcd twice: once as a
+// one-shot `-1`, once as a daemon that renews at T1 of a short lease it asked for and releases on `-k`). The same assertions as the
 // dnsmasq reference test (packages/testkit/test/dhcp-reference.lab.test.ts), plus the server's own view.
 const status = await labStatus({
   packages: ['isc-dhcp-client', 'busybox-static', 'dhcpcd-base', ...CAPTURE_PACKAGES],
@@ -29,6 +30,11 @@ const status = await labStatus({
 const RANGE: [number, number] = [100, 150];
 const NEXT_SERVER_HOST = 9;
 const ROUTER_HOST = 254;
+/**
+ * The lease dhcpcd asks for (`-l`), allowed by the subnet's `minLeaseTime`: T1 (RFC 2131 §4.4.5) is 10 s.
+ * dhcpcd counts any lease shorter than 20 s as 20 s.
+ */
+const SHORT_LEASE = 20;
 
 interface Lease {
   ip: string;
@@ -101,7 +107,7 @@ describe.skipIf(!status.ok)(
 
     beforeAll(async () => {
       const agent = bundleServerAgent();
-      lab = await createLab({ name: 'dhcpsrv', clients: 3 });
+      lab = await createLab({ name: 'dhcpsrv', clients: 4 });
       dir = makeTempDir('dhcpsrv');
       journal = dir.join('leases.journal');
       capture = await startCapture(lab, { filter: 'udp port 67 or udp port 68' });
@@ -113,6 +119,7 @@ describe.skipIf(!status.ok)(
             pools: [`${lab.ip(RANGE[0])}-${lab.ip(RANGE[1])}`],
             routers: [lab.ip(ROUTER_HOST)],
             leaseTime: 600,
+            minLeaseTime: SHORT_LEASE,
           },
         ],
         boot: { rules: [{ name: 'all', bootFile: 'pxelinux.0', nextServer: lab.ip(NEXT_SERVER_HOST) }] },
@@ -277,17 +284,27 @@ describe.skipIf(!status.ok)(
       expect(await addressOf(lab, 'c2')).toBe(ip);
     });
 
-    it('dhcpcd gets a lease (state dirs private to the test)', async () => {
-      const out = dir.join('dhcpcd.env');
-      const hook = dir.join('dhcpcd-hook');
+    /**
+     * One dhcpcd run's files, private to the test: hook (records the lease in `out`), config, and the
+     * state dirs dhcpcd insists on (/var/lib/dhcpcd, /run/dhcpcd: its lease file and control socket),
+     * bind-mounted from temp dirs.
+     */
+    function dhcpcdFiles(name: string) {
+      const out = dir.join(`${name}.env`);
+      const hook = dir.join(`${name}-hook`);
       writeHook(hook, out, ':');
-      const lib = dir.join('dhcpcd-lib');
-      const runDir = dir.join('dhcpcd-run');
+      const lib = dir.join(`${name}-lib`);
+      const runDir = dir.join(`${name}-run`);
       mkdirSync(lib);
       mkdirSync(runDir);
-      const conf = dir.join('dhcpcd.conf');
+      const conf = dir.join(`${name}.conf`);
       writeFileSync(conf, '# pxekit lab: no hooks, no resolv.conf changes\noption routers, subnet_mask\n');
-      const [cmd, args] = withPrivateMounts({ '/var/lib/dhcpcd': lib, '/run/dhcpcd': runDir }, 'dhcpcd', [
+      return { out, hook, lib, conf, mounts: { '/var/lib/dhcpcd': lib, '/run/dhcpcd': runDir } };
+    }
+
+    it('dhcpcd gets a lease (state dirs private to the test)', async () => {
+      const { out, hook, lib, conf, mounts } = dhcpcdFiles('dhcpcd');
+      const [cmd, args] = withPrivateMounts(mounts, 'dhcpcd', [
         '-f',
         conf,
         '-c',
@@ -312,6 +329,73 @@ describe.skipIf(!status.ok)(
         file: env.get('new_filename') ?? '',
       });
       expect(await addressOf(lab, 'c3')).toBe(env.get('new_ip_address'));
+    });
+
+    it('dhcpcd as a daemon: gets a short lease, renews it at T1, rebinds on -n, releases on -k', async () => {
+      const { out, hook, conf, mounts } = dhcpcdFiles('dhcpcd4');
+      const control = (flag: string) => {
+        const [cmd, args] = withPrivateMounts(mounts, 'dhcpcd', ['-f', conf, '-4', flag, 'eth0']);
+        return lab.exec('c4', cmd, args, { timeoutMs: 30_000 });
+      };
+      const c4 = lab.clients[3]!.mac;
+      const acks = (): ServerEvent[] => events(server).filter((e) => e.event === 'ack' && e.mac === c4);
+      // Complete hook blocks only (each ends with an empty line): the hook may be writing the last one.
+      const blocks = (reason: RegExp) => (): string[] | undefined => {
+        const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
+        const found = text
+          .slice(0, Math.max(0, text.lastIndexOf('\n\n')))
+          .split('\n\n')
+          .filter((b) => reason.test(b));
+        return found.length > 0 ? found : undefined;
+      };
+      const [cmd, args] = withPrivateMounts(mounts, 'dhcpcd', [
+        '-f',
+        conf,
+        '-c',
+        hook,
+        '-4',
+        '-B',
+        '-l',
+        String(SHORT_LEASE),
+        '--noipv4ll',
+        'eth0',
+      ]);
+      const d = lab.spawn('c4', cmd, args, { name: 'dhcpcd-c4' });
+      try {
+        await waitFor('the BOUND hook', blocks(/reason='BOUND'/), 30_000);
+        const env = lastBlock(readFileSync(out, 'utf8'), /reason='BOUND'/);
+        const ip = env.get('new_ip_address') ?? '';
+        expect(env.get('new_dhcp_lease_time')).toBe(String(SHORT_LEASE));
+        expect(await addressOf(lab, 'c4')).toBe(ip);
+        // T1 = 10 s: dhcpcd renews by itself (RENEWING, a unicast REQUEST with ciaddr) and the server ACKs.
+        const renew = await waitFor('the RENEW hook', blocks(/reason='RENEW'/), 30_000);
+        expect(parseEnv(renew.at(-1)!).get('new_ip_address')).toBe(ip);
+        expect(acks().filter((e) => e.address === ip || e.yiaddr === ip).length).toBeGreaterThanOrEqual(2);
+        // -n: the running daemon is told to rebind; it asks again and keeps its address.
+        const before = acks().length;
+        const n = await control('-n');
+        expect(n.code, `${n.stdout}\n${n.stderr}`).toBe(0);
+        await waitFor('another ACK after -n', () => (acks().length > before ? true : undefined), 30_000);
+        expect(await addressOf(lab, 'c4')).toBe(ip);
+        // -k: release (RFC 2131 §4.4.6); the server records it and the journal says so.
+        const k = await control('-k');
+        expect(k.code, `${k.stdout}\n${k.stderr}`).toBe(0);
+        await server.waitForOutput(new RegExp(`"event":"release","mac":"${c4}"`), 10_000);
+        // No reply waits for a release to be on disk (RFC 2131 §4.4.6 has none): poll the journal for it.
+        const journalLease = () =>
+          replayJournal(decodeJournal(readFileSync(journal, 'utf8')).records).find((l) => l.mac === c4);
+        await waitFor(
+          'the release in the journal',
+          () => (journalLease()?.state === 'released' ? true : undefined),
+          10_000,
+        );
+        expect(journalLease()).toMatchObject({ address: ip, state: 'released' });
+        // dhcpcd reports the release to its hook as STOP, then STOPPED, and takes the address away.
+        await waitFor('the STOPPED hook', blocks(/reason='STOPPED'/), 10_000);
+        expect(await addressOf(lab, 'c4')).toBeUndefined();
+      } finally {
+        await d.stop();
+      }
     });
 
     it('clients hold distinct addresses, the server survived, the capture has no malformed DHCP frame', async () => {
@@ -344,6 +428,16 @@ describe.skipIf(!status.ok)(
         expect(ethDst).toBe(chaddr?.split(',')[0]);
         expect(ipDst).toBe(yiaddr);
       }
+      // dhcpcd's renew at T1 on the wire: a REQUEST with ciaddr set, unicast to the server (RENEWING,
+      // RFC 2131 §4.3.2); its -k: a DHCPRELEASE for the same address, also unicast.
+      const c4 = lab.clients[3]!.mac;
+      const fromC4 = await tsharkFields(
+        pcap,
+        `(dhcp.option.dhcp == 3 || dhcp.option.dhcp == 7) && dhcp.hw.mac_addr == ${c4} && dhcp.ip.client != 0.0.0.0`,
+        ['dhcp.option.dhcp', 'dhcp.ip.client', 'ip.dst'],
+      );
+      expect(fromC4.some(([t, , dst]) => t === '3' && dst === lab.serverIp)).toBe(true);
+      expect(fromC4.some(([t, , dst]) => t === '7' && dst === lab.serverIp)).toBe(true);
       // Every drop the server saw had a reason; none was a decoding failure of a real client's message.
       expect(events(server).filter((e) => e.event === 'drop' && e.reason === 'undecodable')).toEqual([]);
     });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compileDhcpConfig } from '../src/dhcp.js';
 import { formatIssue, importDhcpdConf, loadConfig } from '../src/index.js';
 
-// The @pxekit/dhcp subnet settings `bootp` and `rapidCommit`, from the config file to the engine.
+// The @pxekit/dhcp subnet settings `bootp` and `rapidCommit`, from the config file to the engine, and
+// their ISC dhcpd counterparts through `pxekit import`.
 
 const FILE = '/etc/pxekit/pxekit.yaml';
 
@@ -65,6 +66,25 @@ describe('pxekit import: ISC dynamic-bootp', () => {
     expect(subnet.bootp).toBe('dynamic');
     expect(r.notes.map((n) => n.message).join('\n')).toMatch(/dynamic-bootp now applies to all its ranges/);
     expect(loadConfig(r.yaml).ok).toBe(true);
+  });
+
+  it('dynamic-bootp-lease-length (global or per subnet) becomes bootpLeaseTime', () => {
+    const r = importDhcpdConf(`dynamic-bootp-lease-length 3600;
+subnet 10.5.0.0 netmask 255.255.255.0 {
+  range dynamic-bootp 10.5.0.10 10.5.0.20;
+}
+subnet 10.6.0.0 netmask 255.255.255.0 {
+  dynamic-bootp-lease-length 600;
+  range dynamic-bootp 10.6.0.10 10.6.0.20;
+}`);
+    const subnets = (r.config.dhcp as { subnets: Record<string, unknown>[] }).subnets;
+    expect(subnets.map((s) => s.bootpLeaseTime)).toEqual([3600, 600]);
+    const loaded = loadConfig(r.yaml);
+    expect(
+      loaded.ok &&
+        loaded.config.dhcp.mode === 'authoritative' &&
+        loaded.config.dhcp.subnets[1]!.bootpLeaseTime,
+    ).toBe(600);
   });
 
   it('without dynamic-bootp the subnet keeps the default', () => {

@@ -172,6 +172,8 @@ interface Scope {
   options: Record<string, unknown>;
   leaseTime?: number;
   maxLeaseTime?: number;
+  /** ISC `dynamic-bootp-lease-length`, seconds. */
+  bootpLeaseTime?: number;
   nextServer?: string;
   filename?: string;
 }
@@ -261,12 +263,13 @@ export function importDhcpdConf(text: string, file = 'dhcpd.conf'): ImportResult
       }
       return true;
     }
-    if (k === 'default-lease-time' || k === 'max-lease-time') {
+    if (k === 'default-lease-time' || k === 'max-lease-time' || k === 'dynamic-bootp-lease-length') {
       const n = Number(rest[0]?.text);
-      if (!Number.isInteger(n) || n < 0)
+      if (!Number.isInteger(n) || n < (k === 'dynamic-bootp-lease-length' ? 1 : 0))
         note(kw, `${k}: ${rest[0]?.text} is not a number of seconds; left out`);
       else if (k === 'default-lease-time') scope.leaseTime = n;
-      else scope.maxLeaseTime = n;
+      else if (k === 'max-lease-time') scope.maxLeaseTime = n;
+      else scope.bootpLeaseTime = n;
       return true;
     }
     if (k === 'next-server') {
@@ -372,6 +375,7 @@ export function importDhcpdConf(text: string, file = 'dhcpd.conf'): ImportResult
     if (merged.maxLeaseTime !== undefined)
       out.maxLeaseTime = Math.max(merged.maxLeaseTime, merged.leaseTime ?? 0);
     if (scope.nextServer !== undefined) out.nextServer = scope.nextServer;
+    if (merged.bootpLeaseTime !== undefined) out.bootpLeaseTime = merged.bootpLeaseTime;
     if (bootpRanges.length > 0) {
       out.bootp = 'dynamic';
       if (bootpRanges.length < ranges.length)

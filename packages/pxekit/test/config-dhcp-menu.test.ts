@@ -153,6 +153,19 @@ describe('dhcp.pxeMenu', () => {
     expect(text).toMatch(/error dhcp\.pxeMenu\.items\[2\]\.arch: profile default has no arm64 loader/);
   });
 
+  it('warns when a profile loader file has no extension (the boot server appends the layer)', () => {
+    const r = load(
+      menu('      - { label: Own, profile: own }'),
+      `${PROFILES}  own: { bios: { file: boot/mine } }\n`,
+    );
+    if (!r.ok) throw new Error(r.issues.map(formatIssue).join('\n'));
+    expect(r.warnings.map(formatIssue)).toEqual([
+      expect.stringMatching(
+        /warning dhcp\.pxeMenu\.items\[0\]\.profile: the bios loader boot\/mine has no extension, so the PXE boot server answers with boot\/mine\.<layer> \(boot\/mine\.0\)/,
+      ),
+    ]);
+  });
+
   it('refuses bad text, timeouts and arch names with the key and what is allowed', () => {
     const text = errors(
       menu(

@@ -1042,6 +1042,15 @@ function checkPxeMenu(
       return;
     }
     const files = profileItemFiles(profile, item.arch);
+    for (const f of files) {
+      if (f.bootFile !== undefined && !f.bootFile.slice(f.bootFile.lastIndexOf('/') + 1).includes('.'))
+        ctx.warn(
+          at('dhcp', 'pxeMenu', 'items', i, 'profile'),
+          `${p}.profile`,
+          'PXEKIT_CONFIG_VALUE',
+          `the ${f.arch} loader ${f.bootFile} has no extension, so the PXE boot server answers with ${f.bootFile}.<layer> (${f.bootFile}.0), as dnsmasq does`,
+        );
+    }
     const missing = files.filter((f) => f.bootFile === undefined).map((f) => f.arch);
     if (files.length === 0 || missing.length > 0) {
       ok = false;

@@ -51,6 +51,28 @@ describe('lease journal format', () => {
     );
   });
 
+  it('writes a lease record as the same JSON as JSON.stringify of the record (fields in Lease order)', () => {
+    fc.assert(
+      fc.property(arbLease, fc.string({ unit: 'binary' }), (l, weird) => {
+        for (const lease of [l, { ...l, subnet: weird, clientKey: weird, hostname: weird }]) {
+          const line = encodeJournalRecord({ t: 'put', l: lease });
+          const ordered: Lease = {
+            address: lease.address,
+            subnet: lease.subnet,
+            clientKey: lease.clientKey,
+            mac: lease.mac,
+            ...(lease.clientId === undefined ? {} : { clientId: lease.clientId }),
+            ...(lease.hostname === undefined ? {} : { hostname: lease.hostname }),
+            state: lease.state,
+            start: lease.start,
+            expires: lease.expires,
+          };
+          expect(line.slice(9, -1)).toBe(JSON.stringify({ t: 'put', l: ordered }));
+        }
+      }),
+    );
+  });
+
   it('round-trips any lease record, unicode host names included', () => {
     fc.assert(
       fc.property(fc.array(arbLease, { maxLength: 8 }), (leases) => {

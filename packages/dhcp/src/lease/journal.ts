@@ -63,8 +63,34 @@ function crc32OfText(text: string): number {
 
 /** One journal line, newline included. */
 export function encodeJournalRecord(record: JournalRecord): string {
-  const json = JSON.stringify(record);
+  const json = record.t === 'put' ? leaseRecordJson(record.l) : JSON.stringify(record);
   return `${crc32OfText(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+/**
+ * `{"t":"put","l":{...}}` for a lease, written field by field (a `put` per DHCPACK: JSON.stringify of the
+ * nested record was the largest single cost of an ACK). The same JSON as JSON.stringify gives for a lease
+ * whose fields are in the order of `Lease`; only the known fields are written, as the decoder keeps only
+ * those.
+ */
+function leaseRecordJson(l: Lease): string {
+  let json = `{"t":"put","l":{"address":${jsonString(l.address)},"subnet":${jsonString(l.subnet)},"clientKey":${jsonString(l.clientKey)},"mac":${jsonString(l.mac)}`;
+  if (l.clientId !== undefined) json += `,"clientId":${jsonString(l.clientId)}`;
+  if (l.hostname !== undefined) json += `,"hostname":${jsonString(l.hostname)}`;
+  return `${json},"state":${jsonString(l.state)},"start":${jsonNumber(l.start)},"expires":${jsonNumber(l.expires)}}}`;
+}
+
+/** A JSON string literal: quoted as is when nothing needs escaping (the usual case), else JSON.stringify. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? `${n}` : 'null';
 }
 
 /** The header line every journal and snapshot starts with. */

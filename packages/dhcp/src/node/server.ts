@@ -203,7 +203,9 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
   /** False once SIOCSARP was refused (no CAP_NET_ADMIN): such replies are broadcast from then on. */
   #arpAllowed = true;
   readonly #options: CreateDhcpServerOptions;
-  readonly #inflight = new Set<Promise<void>>();
+  /** Replies on their way (see `#settle`), and what close() waits on for them. */
+  #inflight = 0;
+  #idle: (() => void) | undefined;
   #closing: Promise<void> | undefined;
 
   /** @internal use createDhcpServer */
@@ -329,43 +331,51 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
       return;
     }
     for (const w of result.writes) this.store.put(w);
-    const task =
-      result.writes.length > 0
-        ? this.#flushThenDeliver(endpoint, request, result, mac, from)
-        : this.#deliver(endpoint, request, result, mac, from);
-    if (task !== undefined) this.#track(task);
-  }
-
-  /** Keeps a reply that is still waiting (for the store or for dgram) until it is done, for close(). */
-  #track(task: Promise<void>): void {
-    this.#inflight.add(task);
-    void task.finally(() => this.#inflight.delete(task));
-  }
-
-  async #flushThenDeliver(
-    endpoint: Endpoint,
-    request: DhcpMessage,
-    result: Exclude<EngineResult, { type: 'drop' }>,
-    mac: string,
-    from: { address: string; port: number },
-  ): Promise<void> {
-    try {
-      // RFC 2131 §4.3.1: the binding is committed to stable storage before the DHCPACK is sent.
-      await this.store.flush();
-    } catch (error) {
-      this.#drop({
-        reason: 'store-failed',
-        detail: String(error),
-        mac,
-        xid: request.xid,
-        interface: endpoint.itf.name,
-        from,
-        trace: result.trace,
-      });
-      this.#error(error instanceof Error ? error : new Error(String(error)));
+    if (result.writes.length === 0) {
+      this.#settle(this.#deliver(endpoint, request, result, mac, from));
       return;
     }
-    await this.#deliver(endpoint, request, result, mac, from);
+    // RFC 2131 §4.3.1: the binding is committed to stable storage before the DHCPACK is sent. Plain
+    // callbacks on the store's promise, no async function per ACK: under load this runs thousands of times
+    // a second.
+    this.#inflight++;
+    this.store.flush().then(
+      () => {
+        let task: Promise<void> | undefined;
+        try {
+          task = this.#deliver(endpoint, request, result, mac, from);
+        } catch (error) {
+          this.#error(error instanceof Error ? error : new Error(String(error)));
+        }
+        this.#settle(task, true);
+      },
+      (error: unknown) => {
+        this.#drop({
+          reason: 'store-failed',
+          detail: String(error),
+          mac,
+          xid: request.xid,
+          interface: endpoint.itf.name,
+          from,
+          trace: result.trace,
+        });
+        this.#error(error instanceof Error ? error : new Error(String(error)));
+        this.#settle(undefined, true);
+      },
+    );
+  }
+
+  /**
+   * Counts replies still on their way (waiting for the store, or queued in dgram), so that close() lets
+   * them finish. `counted`: the caller already counted this one.
+   */
+  #settle(task: Promise<void> | undefined, counted = false): void {
+    if (task !== undefined) {
+      if (!counted) this.#inflight++;
+      void task.then(() => this.#settle(undefined, true));
+      return;
+    }
+    if (counted && --this.#inflight === 0) this.#idle?.();
   }
 
   /**
@@ -507,7 +517,11 @@ export class DhcpServer extends EventEmitter<DhcpServerEventMap> {
   /** Stops receiving, lets replies in flight finish (their leases flushed), closes sockets and the store. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      await Promise.allSettled([...this.#inflight]);
+      if (this.#inflight > 0) {
+        await new Promise<void>((resolve) => {
+          this.#idle = resolve;
+        });
+      }
       await Promise.all(
         this.#sockets.map(({ socket }) => new Promise<void>((resolve) => socket.close(() => resolve()))),
       );

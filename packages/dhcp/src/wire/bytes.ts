@@ -13,7 +13,13 @@ export function formatIpv4(n: number): string {
 
 /** Reads 4 bytes at `offset` as a dotted quad. The caller has checked the bounds. */
 export function readIpv4(bytes: Uint8Array, offset: number): string {
-  return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+  const a = bytes[offset]!;
+  const b = bytes[offset + 1]!;
+  const c = bytes[offset + 2]!;
+  const d = bytes[offset + 3]!;
+  // Most header addresses of a request are unset: one shared string instead of a new one each.
+  if ((a | b | c | d) === 0) return '0.0.0.0';
+  return `${a}.${b}.${c}.${d}`;
 }
 
 /**

@@ -7,8 +7,10 @@
  * 100; 0 skips it), TFTP_BENCH_CONC_MB (default 32), TFTP_BENCH_RUNS (median of N, default 1),
  * ATFTPD (path of an atftpd binary; `apt-get download atftpd && dpkg-deb -x` gets one, since the package
  * conflicts with tftpd-hpa), TFTP_BENCH_CASES (comma-separated case labels, e.g. "lock-step 1468,windowsize
- * 16"; default all), TFTP_BENCH_PXEKIT_CLIENT=0 (atftp client only). The same program runs as the pxekit
- * server and client inside namespaces.
+ * 16"; default all), TFTP_BENCH_PXEKIT_CLIENT=0 (atftp client only), TFTP_BENCH_PIN=<cpu> (servers and
+ * clients all on that CPU: lock-step speed then measures per-round cost instead of where the scheduler
+ * happened to put the two ends). The same program runs as the pxekit server and client inside
+ * namespaces.
  *
  * All servers run at once, each on its own address in the server namespace, and every case goes
  * round-robin over them (alternating the order), so load from other work on the machine falls on all of
@@ -125,12 +127,22 @@ async function main(): Promise<void> {
       }
       throw new Error(`${name} did not bind ${addr[name]}:69:\n${d.output}`);
     };
+    // TFTP_BENCH_PIN=<cpu>: every server (all threads, and children forked later) and every client on
+    // that one CPU, so a lock-step round never depends on where the scheduler put the two ends.
+    const pin = process.env.TFTP_BENCH_PIN;
+    const pinPid = async (pid: number) => {
+      if (pin !== undefined)
+        await lab.exec('server', 'taskset', ['-a', '-cp', pin, String(pid)], { timeoutMs: 5000 });
+    };
+    const pinned = (cmd: string, args: string[]): [string, string[]] =>
+      pin === undefined ? [cmd, args] : ['taskset', ['-c', pin, cmd, ...args]];
     const pids = new Map<string, number>();
     const start = async (name: string, cmd: string, args: string[]) => {
       const d = lab.spawn('server', cmd, args, { name });
       daemons.push(d);
       pids.set(name, d.pid);
       await bound(name, d);
+      await pinPid(d.pid);
       return d;
     };
     // pxekit twice: its default worker data plane, and dgram (the path before it, and the fallback).
@@ -163,6 +175,7 @@ async function main(): Promise<void> {
     daemons.push(dnsmasq);
     pids.set('dnsmasq', dnsmasq.pid);
     await bound('dnsmasq', dnsmasq);
+    await pinPid(dnsmasq.pid);
     const names = ['pxekit', 'pxekit-dgram', 'tftpd-hpa', 'dnsmasq'];
     if (existsSync(atftpd)) {
       await start('atftpd', atftpd, [
@@ -199,7 +212,7 @@ async function main(): Promise<void> {
       ];
       if (window > 1) args.push('--option', `windowsize ${window}`);
       const t0 = performance.now();
-      const r = await lab.exec('bc', 'atftp', [...args, host, '69'], { timeoutMs: 900_000 });
+      const r = await lab.exec('bc', ...pinned('atftp', [...args, host, '69']), { timeoutMs: 900_000 });
       const ms = performance.now() - t0;
       if (r.code !== 0) throw new Error(`atftp failed: ${r.stderr}`);
       return ms;
@@ -207,8 +220,7 @@ async function main(): Promise<void> {
     const pxekitGet = async (host: string, file: string, options: TftpTransferOptions, concurrency = 1) => {
       const r = await lab.exec(
         'bc',
-        process.execPath,
-        [self, 'get', JSON.stringify({ host, file, options, concurrency })],
+        ...pinned(process.execPath, [self, 'get', JSON.stringify({ host, file, options, concurrency })]),
         {
           timeoutMs: 900_000,
         },

@@ -143,30 +143,41 @@ export class LeaseTable {
     h[i] = e;
   }
 
+  /**
+   * Drops stale entries: keeps one per lease that holds an address and ends, then restores the heap order
+   * bottom-up (Floyd), in O(n). Sorting instead took tens of milliseconds at 65,000 leases, time in which
+   * a server under load answers nobody.
+   */
   #rebuild(): void {
-    const live = [...this.#byAddress.values()]
-      .filter((l) => holds(l) && l.expires < INFINITE_LEASE)
-      .sort((a, b) => a.expires - b.expires);
-    this.#heap.length = 0;
-    // A sorted array is a valid min-heap.
-    for (const lease of live) this.#heap.push({ at: lease.expires, lease });
+    const h = this.#heap;
+    h.length = 0;
+    for (const lease of this.#byAddress.values()) {
+      if (holds(lease) && lease.expires < INFINITE_LEASE) h.push({ at: lease.expires, lease });
+    }
+    for (let i = (h.length >> 1) - 1; i >= 0; i--) this.#siftDown(i, h[i]!);
   }
 
   #pop(): void {
     const h = this.#heap;
     const last = h.pop();
     if (last === undefined || h.length === 0) return;
-    let i = 0;
+    this.#siftDown(0, last);
+  }
+
+  /** Places `e` at index `i` or below, moving smaller children up. */
+  #siftDown(start: number, e: HeapEntry): void {
+    const h = this.#heap;
+    let i = start;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= h.length) break;
       const r = l + 1;
       const c = r < h.length && h[r]!.at < h[l]!.at ? r : l;
-      if (h[c]!.at >= last.at) break;
+      if (h[c]!.at >= e.at) break;
       h[i] = h[c]!;
       i = c;
     }
-    h[i] = last;
+    h[i] = e;
   }
 }
 

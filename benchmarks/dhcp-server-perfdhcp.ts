@@ -8,22 +8,31 @@
  *   node benchmarks/dhcp-server-perfdhcp.mjs             # needs root (network namespaces)
  *
  * Environment: DHCP_BENCH_SECONDS (per step, default 5), DHCP_BENCH_RATES (comma list, default
- * 500,1000,2000,4000,8000,12000,16000), DHCP_BENCH_SERVERS (default pxekit,kea,dnsmasq; also
+ * 500,1000,2000,4000,8000,12000,14000,16000,17000,18000,19000,20000), DHCP_BENCH_SERVERS (default pxekit,kea,dnsmasq; also
  * pxekit-nosync: journal not synced, like Kea and dnsmasq; pxekit@<ms>: journal syncIntervalMs; pxekit-base:
  * pxekit as of DHCP_BENCH_BASE, see the .mjs), DHCP_BENCH_DURABILITY (pxekit journal: fsync, the default,
  * or none), DHCP_BENCH_ROUNDS (default 1: the servers are measured in turn, round after round, so a noisy
  * spell hits all of them; the ratios are printed per round and as the median), DHCP_BENCH_PIN=1 (server
  * on CPU 0, perfdhcp on CPU 1), DHCP_BENCH_VERBOSE=1 (perfdhcp's report, UDP counters of both namespaces,
  * CPU and context switches per step, the agent's GC and event-loop delay), DHCP_BENCH_NODE_FLAGS (extra
- * node flags for the pxekit agent), DHCP_BENCH_RCVBUF (pxekit receiveBufferSize), DHCP_BENCH_SYNC_INTERVAL.
- * On 2 shared vCPUs perfdhcp competes with the server for CPU, and its own socket is where replies are lost
- * when it cannot keep up: compare the ratios, not the figures.
+ * node flags for the pxekit agent), DHCP_BENCH_RCVBUF (pxekit receiveBufferSize), DHCP_BENCH_SYNC_INTERVAL,
+ * DHCP_BENCH_RMEM (see below). On 2 shared vCPUs perfdhcp competes with the server for CPU: compare the
+ * ratios, not the figures.
+ *
+ * Receive buffers: perfdhcp does not size its sockets, so they get `net.core.rmem_default` (208 KiB on
+ * Debian). Its receiving thread shares the 2 vCPUs with the server and with its own sending thread, and a
+ * few milliseconds without the CPU overflow that buffer: the replies are then dropped inside the load
+ * generator (its namespace's UdpRcvbufErrors) and counted as lost by the server, although they were sent,
+ * on time. Measured: with 4 MiB in perfdhcp's sockets (an LD_PRELOAD shim) neither server lost a reply up
+ * to 16,000/s, where with 208 KiB both did. So for the run the benchmark raises `net.core.rmem_default` (a
+ * host-wide setting, not one per namespace) to DHCP_BENCH_RMEM bytes, default 4 MiB, for every server
+ * alike, and restores it on exit; DHCP_BENCH_RMEM=default keeps the system's value.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createLab, type Daemon, ensureDebianPackages, type Lab, makeTempDir } from '@pxekit/testkit/lab';
 
 const SECONDS = Number(process.env['DHCP_BENCH_SECONDS'] ?? 5);
-const RATES = (process.env['DHCP_BENCH_RATES'] ?? '500,1000,2000,4000,8000,12000,16000')
+const RATES = (process.env['DHCP_BENCH_RATES'] ?? '500,1000,2000,4000,8000,12000,14000,16000,17000,18000,19000,20000')
   .split(',')
   .map(Number);
 const SERVERS = (process.env['DHCP_BENCH_SERVERS'] ?? 'pxekit,kea,dnsmasq').split(',');
@@ -339,7 +348,27 @@ function printRatios(rounds: readonly Map<string, Result>[], metric: keyof Resul
   }
 }
 
+/** Raises net.core.rmem_default for the run (see the header) and puts it back on any exit. */
+function raiseDefaultReceiveBuffer(): string {
+  const knob = '/proc/sys/net/core/rmem_default';
+  const wanted = process.env['DHCP_BENCH_RMEM'] ?? String(4 * 1024 * 1024);
+  const before = readFileSync(knob, 'latin1').trim();
+  if (wanted === 'default' || wanted === before) return `system default, ${before} bytes`;
+  if (!/^\d+$/.test(wanted)) throw new Error(`DHCP_BENCH_RMEM=${wanted}: bytes, or 'default'`);
+  writeFileSync(knob, wanted);
+  const restore = (): void => writeFileSync(knob, before);
+  process.once('exit', restore);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      restore();
+      process.exit(130);
+    });
+  }
+  return `${wanted} bytes for this run (net.core.rmem_default, ${before} before and after; DHCP_BENCH_RMEM=default keeps it)`;
+}
+
 await ensureDebianPackages(['kea-admin', 'kea-dhcp4-server', 'dnsmasq-base']);
+const receiveBuffers = raiseDefaultReceiveBuffer();
 const lab = await createLab({ name: 'dhcpbench', clients: 0 });
 try {
   await lab.addHost('load', { ip: lab.ip(5) });
@@ -348,7 +377,8 @@ try {
   process.stdout.write(
     `Durability: pxekit syncs its journal (fdatasync) before every DHCPACK${DURABILITY === 'none' ? ' — NOT in this run (DHCP_BENCH_DURABILITY=none)' : ''}; ` +
       'pxekit-nosync writes it without syncing; kea-dhcp4 memfile (persist) and dnsmasq write their lease files without fsync.\n' +
-      `Placement: ${PIN ? 'server on CPU 0, perfdhcp on CPU 1 (DHCP_BENCH_PIN=1)' : 'unpinned: perfdhcp and the server share both CPUs'}.\n`,
+      `Placement: ${PIN ? 'server on CPU 0, perfdhcp on CPU 1 (DHCP_BENCH_PIN=1)' : 'unpinned: perfdhcp and the server share both CPUs'}.\n` +
+      `Socket receive buffers (perfdhcp's, and Kea's and dnsmasq's): ${receiveBuffers}.\n`,
   );
   const rounds: Map<string, Result>[] = [];
   for (let round = 0; round < ROUNDS; round++) {

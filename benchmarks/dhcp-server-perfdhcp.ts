@@ -32,7 +32,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createLab, type Daemon, ensureDebianPackages, type Lab, makeTempDir } from '@pxekit/testkit/lab';
 
 const SECONDS = Number(process.env['DHCP_BENCH_SECONDS'] ?? 5);
-const RATES = (process.env['DHCP_BENCH_RATES'] ?? '500,1000,2000,4000,8000,12000,14000,16000,17000,18000,19000,20000')
+const RATES = (
+  process.env['DHCP_BENCH_RATES'] ?? '500,1000,2000,4000,8000,12000,14000,16000,17000,18000,19000,20000'
+)
   .split(',')
   .map(Number);
 const SERVERS = (process.env['DHCP_BENCH_SERVERS'] ?? 'pxekit,kea,dnsmasq').split(',');
@@ -227,7 +229,9 @@ async function measure(lab: Lab, kind: string): Promise<Step[]> {
     );
     for (const rate of RATES) {
       if (server.exitStatus !== undefined) {
-        throw new Error(`${kind} exited (${JSON.stringify(server.exitStatus)}): ${server.stderr.slice(-2000)} ${server.stdout.slice(-2000)}`);
+        throw new Error(
+          `${kind} exited (${JSON.stringify(server.exitStatus)}): ${server.stderr.slice(-2000)} ${server.stdout.slice(-2000)}`,
+        );
       }
       const cpuBefore = cpuSeconds(server.pid);
       const before = VERBOSE

@@ -10,7 +10,14 @@ import {
   type TempDir,
 } from '@pxekit/testkit/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootGuest, bootSections, type Pxekit, startPxekit, writeGuestFiles } from './support/lab.js';
+import {
+  bootGuest,
+  bootSections,
+  type Pxekit,
+  serverSections,
+  startPxekit,
+  writeGuestFiles,
+} from './support/lab.js';
 
 // The main job, end to end: QEMU guests PXE-boot through pxekit alone (authoritative DHCP + TFTP + HTTP,
 // `pxekit serve` inside the lab's server namespace): firmware → DHCP → boot loader → the menu pxekit
@@ -35,19 +42,7 @@ describe.skipIf(!status.ok)(labTitle('PXE boot through pxekit alone (QEMU, TCG)'
     lab = await createLab({ name: 'pxkboot', ra: true, clients: 0, taps: 2 });
     dir = makeTempDir('pxekit-boot');
     const root = writeGuestFiles(dir);
-    const s = lab.subnet;
-    pxekit = await startPxekit(
-      lab,
-      dir,
-      `server: { interfaces: [${lab.server.ifname}], address: ${lab.serverIp}, stateDir: ./state }
-dhcp:
-  mode: authoritative
-  subnets:
-    - { subnet: ${lab.cidr}, ranges: [${s}.100-${s}.150], routers: [${lab.serverIp}], leaseTime: 10m }
-tftp: { root: ${root} }
-http: { port: 8080 }
-${bootSections(token)}`,
-    );
+    pxekit = await startPxekit(lab, dir, `${serverSections(lab, root)}${bootSections(token)}`);
   });
 
   afterAll(async () => {

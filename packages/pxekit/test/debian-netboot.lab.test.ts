@@ -9,7 +9,7 @@ import {
   type TempDir,
 } from '@pxekit/testkit/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Pxekit, startPxekit } from './support/lab.js';
+import { type Pxekit, serverSections, startPxekit } from './support/lab.js';
 
 // Debian 12's real netboot tree (debian-installer-12-netboot-amd64) served by pxekit as its TFTP root:
 // a BIOS QEMU guest gets pxekit's menu and boots the installer's own kernel and initrd from the tree,
@@ -30,18 +30,10 @@ describe.skipIf(!status.ok)(
     beforeAll(async () => {
       lab = await createLab({ name: 'pxkdebian', ra: true, clients: 0, taps: 1 });
       dir = makeTempDir('pxekit-debian');
-      const s = lab.subnet;
       pxekit = await startPxekit(
         lab,
         dir,
-        `server: { interfaces: [${lab.server.ifname}], address: ${lab.serverIp}, stateDir: ./state }
-dhcp:
-  mode: authoritative
-  subnets:
-    - { subnet: ${lab.cidr}, ranges: [${s}.100-${s}.150], routers: [${lab.serverIp}] }
-tftp: { root: ${TREE} }
-http: { port: 8080 }
-profiles:
+        `${serverSections(lab, TREE)}profiles:
   default: { menu: debian, bios: pxelinux, uefiX64: syslinux-efi }
 menus:
   debian:

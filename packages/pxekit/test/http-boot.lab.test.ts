@@ -15,7 +15,7 @@ import {
   tsharkFields,
 } from '@pxekit/testkit/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Pxekit, startPxekit, writeGuestFiles } from './support/lab.js';
+import { type Pxekit, serverSections, startPxekit, writeGuestFiles } from './support/lab.js';
 
 // UEFI HTTP boot through pxekit alone: OVMF's HttpBootDxe (its PXE switched off through fw_cfg) sends a
 // DISCOVER with vendor class `HTTPClient:Arch:00016…`; pxekit (authoritative DHCP + HTTP) answers with
@@ -80,18 +80,10 @@ describe.skipIf(!status.ok)(
         ],
         { timeoutMs: 60_000 },
       );
-      const s = lab.subnet;
       pxekit = await startPxekit(
         lab,
         dir,
-        `server: { interfaces: [${lab.server.ifname}], address: ${lab.serverIp}, stateDir: ./state }
-dhcp:
-  mode: authoritative
-  subnets:
-    - { subnet: ${lab.cidr}, ranges: [${s}.100-${s}.150], routers: [${lab.serverIp}], leaseTime: 10m }
-tftp: { root: ${root} }
-http: { port: 8080 }
-profiles:
+        `${serverSections(lab, root)}profiles:
   default: { menu: lab, httpBoot: "{{ server.httpUrl }}/boot/http/lab.efi" }
 kickstarts:
   ks: { template: ./ks.cfg }

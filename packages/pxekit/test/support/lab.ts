@@ -21,6 +21,9 @@ export interface TimelineEvent {
   readonly mac?: string;
   readonly path?: string;
   readonly proxy?: boolean;
+  readonly bootFile?: string;
+  /** `boot.decision`: the reason trace. */
+  readonly reason?: readonly string[];
 }
 
 /** The lab kernel and initramfs in `<dir>/tftp`, without the efi64/ copies (pxekit must cope). */
@@ -33,6 +36,26 @@ export function writeGuestFiles(dir: TempDir): string {
     '# kickstart for {{ host.name }} {{ host.mac }} from {{ server.address }}\n',
   );
   return tree.root;
+}
+
+/**
+ * The `server`, `dhcp`, `tftp` and `http` sections of a lab config: pxekit on the lab's server interface,
+ * TFTP from `tftpRoot`, HTTP on 8080, and by default authoritative DHCP for the lab's subnet (pool
+ * .100–.150, the server as router); pass `dhcp` (the section's value) for another mode.
+ */
+export function serverSections(lab: Lab, tftpRoot: string, dhcp?: string): string {
+  const s = lab.subnet;
+  return `server: { interfaces: [${lab.server.ifname}], address: ${lab.serverIp}, stateDir: ./state }
+dhcp: ${
+    dhcp ??
+    `
+  mode: authoritative
+  subnets:
+    - { subnet: ${lab.cidr}, ranges: [${s}.100-${s}.150], routers: [${lab.serverIp}], leaseTime: 10m }`
+  }
+tftp: { root: ${tftpRoot} }
+http: { port: 8080 }
+`;
 }
 
 /** Profiles, menu and kickstart shared by the lab configs; the guest prints `token` and fetches its kickstart. */

@@ -299,24 +299,16 @@ describe.skipIf(!status.ok)(
       mkdirSync(runDir);
       const conf = dir.join(`${name}.conf`);
       writeFileSync(conf, '# pxekit lab: no hooks, no resolv.conf changes\noption routers, subnet_mask\n');
-      return { out, hook, lib, conf, mounts: { '/var/lib/dhcpcd': lib, '/run/dhcpcd': runDir } };
+      const mounts = { '/var/lib/dhcpcd': lib, '/run/dhcpcd': runDir };
+      /** `dhcpcd -f <conf> -c <hook> -4 …args` in the private mounts, as [command, arguments]. */
+      const command = (args: string[]) =>
+        withPrivateMounts(mounts, 'dhcpcd', ['-f', conf, '-c', hook, '-4', ...args]);
+      return { out, lib, command };
     }
 
     it('dhcpcd gets a lease (state dirs private to the test)', async () => {
-      const { out, hook, lib, conf, mounts } = dhcpcdFiles('dhcpcd');
-      const [cmd, args] = withPrivateMounts(mounts, 'dhcpcd', [
-        '-f',
-        conf,
-        '-c',
-        hook,
-        '-4',
-        '-1',
-        '-B',
-        '-t',
-        '30',
-        '--noipv4ll',
-        'eth0',
-      ]);
+      const { out, lib, command } = dhcpcdFiles('dhcpcd');
+      const [cmd, args] = command(['-1', '-B', '-t', '30', '--noipv4ll', 'eth0']);
       const r = await lab.exec('c3', cmd, args, { timeoutMs: 60_000 });
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       const env = lastBlock(readFileSync(out, 'utf8'), /reason='BOUND'/);
@@ -332,9 +324,9 @@ describe.skipIf(!status.ok)(
     });
 
     it('dhcpcd as a daemon: gets a short lease, renews it at T1, rebinds on -n, releases on -k', async () => {
-      const { out, hook, conf, mounts } = dhcpcdFiles('dhcpcd4');
+      const { out, command } = dhcpcdFiles('dhcpcd4');
       const control = (flag: string) => {
-        const [cmd, args] = withPrivateMounts(mounts, 'dhcpcd', ['-f', conf, '-4', flag, 'eth0']);
+        const [cmd, args] = command([flag, 'eth0']);
         return lab.exec('c4', cmd, args, { timeoutMs: 30_000 });
       };
       const c4 = lab.clients[3]!.mac;
@@ -348,18 +340,7 @@ describe.skipIf(!status.ok)(
           .filter((b) => reason.test(b));
         return found.length > 0 ? found : undefined;
       };
-      const [cmd, args] = withPrivateMounts(mounts, 'dhcpcd', [
-        '-f',
-        conf,
-        '-c',
-        hook,
-        '-4',
-        '-B',
-        '-l',
-        String(SHORT_LEASE),
-        '--noipv4ll',
-        'eth0',
-      ]);
+      const [cmd, args] = command(['-B', '-l', String(SHORT_LEASE), '--noipv4ll', 'eth0']);
       const d = lab.spawn('c4', cmd, args, { name: 'dhcpcd-c4' });
       try {
         await waitFor('the BOUND hook', blocks(/reason='BOUND'/), 30_000);

@@ -767,6 +767,26 @@ export function buildReply(request: DhcpMessage, d: ReplyDraft): DhcpMessage {
   for (const [code, data] of d.options) options.push({ code, data });
   // §4.3.2: a relayed NAK carries the broadcast bit so the relay broadcasts it to the client.
   const flags = d.kind === 'nak' && request.giaddr !== ZERO ? request.flags | BROADCAST : request.flags;
+  if (request.chaddr.length === 16) {
+    // The request's whole chaddr field, shared rather than copied (both messages are read-only values).
+    return {
+      op: 2,
+      htype: request.htype,
+      hlen: request.hlen,
+      hops: 0,
+      xid: request.xid,
+      secs: 0,
+      flags,
+      ciaddr: d.kind === 'nak' ? ZERO : d.ciaddr,
+      yiaddr: d.yiaddr,
+      siaddr: d.siaddr,
+      giaddr: request.giaddr,
+      chaddr: request.chaddr,
+      sname: d.sname,
+      file: d.file,
+      options,
+    };
+  }
   return createDhcpMessage({
     op: 2,
     htype: request.htype,

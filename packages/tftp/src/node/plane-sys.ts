@@ -42,20 +42,21 @@ export interface Sys {
   epoll_create1(flags: number): number;
   epoll_ctl(epfd: number, op: number, fd: number, event: Uint8Array | null): number;
   epoll_wait(epfd: number, events: Uint8Array, max: number, timeout: number): number;
+  /** Pointer arguments take a typed array or, cheaper per call, its `pointer()` (koffi converts less). */
   recvfrom(
     fd: number,
-    buf: Uint8Array,
+    buf: Uint8Array | bigint,
     len: number,
     flags: number,
-    from: Uint8Array,
-    fromlen: Uint8Array,
+    from: Uint8Array | bigint,
+    fromlen: Uint8Array | bigint,
   ): number;
   sendto(fd: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array, tolen: number): number;
   /** `clock_gettime(2)` into a 16-byte `struct timespec` (LP64). */
   clock_gettime(clock: number, ts: Uint8Array): number;
   /** `sendmsg(2)` / `sendmmsg(2)` with headers the caller built in `msg` (see `MSGHDR_SIZE`). */
-  sendmsg(fd: number, msg: Uint8Array, flags: number): number;
-  sendmmsg(fd: number, msgs: Uint8Array, vlen: number, flags: number): number;
+  sendmsg(fd: number, msg: Uint8Array | bigint, flags: number): number;
+  sendmmsg(fd: number, msgs: Uint8Array | bigint, vlen: number, flags: number): number;
   errno(): number;
   /**
    * The address of a typed array's first byte, for iovecs. Only for memory that never moves: buffers
@@ -63,6 +64,8 @@ export interface Sys {
    * while the kernel may read them (sendmsg copies before it returns).
    */
   address(buf: Uint8Array): number;
+  /** The same address as a pointer value for koffi (same rules as `address`; keep `buf` referenced). */
+  pointer(buf: Uint8Array): bigint;
   /** Whether `struct msghdr` has the LP64 little-endian layout the zero-copy send path writes. */
   readonly iovecs: boolean;
 }
@@ -104,9 +107,10 @@ export function loadSys(): Promise<Sys> {
       sendmmsg: f('sendmmsg', 'int', ['int', 'void *', 'uint32_t', 'int']),
     };
     return {
-      ...(fns as unknown as Omit<Sys, 'errno' | 'address' | 'iovecs'>),
+      ...(fns as unknown as Omit<Sys, 'errno' | 'address' | 'pointer' | 'iovecs'>),
       errno: () => koffi.errno(),
       address: (buf: Uint8Array) => Number(koffi.address(buf)),
+      pointer: (buf: Uint8Array) => koffi.address(buf),
       iovecs: koffi.sizeof('void *') === 8 && endianness() === 'LE',
     } as Sys;
   })();

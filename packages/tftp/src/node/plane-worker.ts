@@ -27,7 +27,6 @@ import { OPCODE } from '../wire/constants.js';
 import { encodePacket, writeDataHeader } from '../wire/packet.js';
 import type { PlaneFromWorker, PlaneResult, PlaneStart, PlaneToWorker } from './plane-protocol.js';
 import {
-  EAGAIN,
   EPOLL_CTL_ADD,
   EPOLL_CTL_DEL,
   EPOLL_DATA_OFFSET,
@@ -86,6 +85,8 @@ interface Slot {
  */
 interface IovState {
   readonly mem: Buffer;
+  /** `mem`'s address as a koffi pointer: cheaper to pass than the buffer (no typed-array lookup per call). */
+  readonly ptr: bigint;
   readonly view: DataView;
   readonly cap: number;
   readonly iovOff: number;
@@ -128,10 +129,16 @@ async function main(): Promise<void> {
   const list: Slot[] = [];
   const events = new Uint8Array(EPOLL_EVENT_SIZE * MAX_EVENTS);
   const eventsView = new DataView(events.buffer);
-  const rbuf = new Uint8Array(65536);
-  const from = new Uint8Array(28);
-  const fromLen = new Uint8Array(4);
-  const fromLenView = new DataView(fromLen.buffer);
+  // Off the V8 heap (a typed array under 64 bytes made by length lives on it and could move): their
+  // addresses are passed to the kernel.
+  const rbuf = Buffer.allocUnsafeSlow(65536);
+  const from = Buffer.allocUnsafeSlow(28).fill(0);
+  const fromLen = Buffer.allocUnsafeSlow(4).fill(0);
+  const fromLenView = new DataView(fromLen.buffer, fromLen.byteOffset, 4);
+  // The receive buffers as koffi pointers (they live as long as the thread).
+  const rbufPtr = sys.pointer(rbuf);
+  const fromPtr = sys.pointer(from);
+  const fromLenPtr = sys.pointer(fromLen);
   const doorbell = new Uint8Array(8);
   const timespec = Buffer.allocUnsafeSlow(16).fill(0);
   // LP64 little-endian (see `clock`): [0] is tv_sec's low half (monotonic seconds since boot), [2] tv_nsec.
@@ -204,13 +211,13 @@ async function main(): Promise<void> {
       view.setUint32(io + 8, 4, true);
       mem[hdrOff + i * 4 + 1] = OPCODE.DATA;
     }
-    return { mem, view, cap, iovOff, hdrOff, lastBytes: undefined, lastAddr: 0 };
+    return { mem, ptr: sys.pointer(mem), view, cap, iovOff, hdrOff, lastBytes: undefined, lastAddr: 0 };
   };
 
   const flushBatch = (s: Slot, io: IovState, count: number): void => {
     // Lost to a full socket buffer (EAGAIN) or unreachable peer: the engine's timer resends.
-    if (count === 1) sys.sendmsg(s.fd, io.mem, MSG_DONTWAIT);
-    else if (count > 1) sys.sendmmsg(s.fd, io.mem, count, MSG_DONTWAIT);
+    if (count === 1) sys.sendmsg(s.fd, io.ptr, MSG_DONTWAIT);
+    else if (count > 1) sys.sendmmsg(s.fd, io.ptr, count, MSG_DONTWAIT);
   };
 
   /** Sends blocks first…last (absolute) straight from the source buffers, a batch per sendmmsg. */
@@ -400,14 +407,13 @@ async function main(): Promise<void> {
     }
   };
 
-  const receive = (s: Slot, flags = MSG_DONTWAIT): void => {
+  /** Reads one datagram; true when the fast path took it (the engine's deadline is then fresh). */
+  const receive = (s: Slot, flags = MSG_DONTWAIT): boolean => {
     fromLenView.setUint32(0, from.length, true);
-    const n = sys.recvfrom(s.fd, rbuf, rbuf.length, flags, from, fromLen);
-    if (n < 0) {
-      // EAGAIN: woken spuriously; anything else (an ICMP error queued on the socket): the timer handles it.
-      if (sys.errno() !== EAGAIN) return;
-      return;
-    }
+    const n = sys.recvfrom(s.fd, rbufPtr, rbuf.length, flags, fromPtr, fromLenPtr);
+    // EAGAIN (woken spuriously, or the lone wait ran out) or an ICMP error queued on the socket: the
+    // timer handles it.
+    if (n < 0) return false;
     const sa = s.peerSa;
     // Same family, port and address bytes as the transfer's peer: no string decoding per block.
     const same =
@@ -420,10 +426,11 @@ async function main(): Promise<void> {
         : equalRange(from, sa, 8, 24));
     // An ACK from the peer (opcode 4, exactly 4 bytes) takes the allocation-free path.
     if (same && n === 4 && rbuf[0] === 0 && rbuf[1] === OPCODE.ACK && s.iov !== undefined) {
-      if (fastAck(s, s.iov, (rbuf[2]! << 8) | rbuf[3]!)) return;
+      if (fastAck(s, s.iov, (rbuf[2]! << 8) | rbuf[3]!)) return true;
     }
     const peer = same ? s.peer : sockaddrPeer(from.subarray(0, fromLenView.getUint32(0, true)));
     feed(s, { type: 'datagram', from: peer, bytes: rbuf.subarray(0, n) });
+    return false;
   };
 
   // Indexed loops over `list` below: a Map iterator or for-of would allocate in unoptimised code.
@@ -443,9 +450,11 @@ async function main(): Promise<void> {
         s.timed = true;
         sys.setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
       }
-      receive(s, 0); // blocks until a datagram or LONE_WAIT_US
+      // Blocks until a datagram or LONE_WAIT_US. After a fast-path ACK the deadline was just set from a
+      // fresh clock, so only other wake-ups read the clock again.
+      const fast = receive(s, 0);
       if (Atomics.load(flag, 0) !== 0) control();
-      if (!s.closed && s.deadline <= clock(s)) feed(s, { type: 'timer' });
+      if (!fast && !s.closed && s.deadline <= clock(s)) feed(s, { type: 'timer' });
       continue;
     }
     // Bounded wait even when idle, so a lost doorbell can never leave the thread asleep for good.

@@ -65,6 +65,26 @@ describe('client', () => {
     expect(events).toEqual(seen);
   });
 
+  it('gets the bytes that came, whatever tsize announced (more, fewer, none)', async () => {
+    const sizes: Record<string, number | undefined> = { over: 900, under: 9000, none: undefined, zero: 0 };
+    const port = await server({
+      handler: ({ filename }: { filename: string }) => {
+        if (!(filename in sizes)) return undefined;
+        const size = sizes[filename];
+        const data = (async function* () {
+          yield patterned(2000);
+          yield patterned(1000);
+        })();
+        return size === undefined ? { data } : { data, size };
+      },
+    });
+    const client = createTftpClient({ host: '127.0.0.1', port });
+    const expected = new Uint8Array([...patterned(2000), ...patterned(1000)]);
+    for (const name of Object.keys(sizes)) {
+      expect(await client.get(name, { blockSize: 512 }), name).toEqual(expected);
+    }
+  });
+
   it('streams as an async iterable', async () => {
     const port = await server();
     const chunks: Uint8Array[] = [];

@@ -60,6 +60,9 @@ export interface TftpClientEventMap {
 
 type Merged = TftpClientOptions & TftpTransferOptions;
 
+/** `get()` writes blocks straight into one buffer of the announced size up to this size (1 GiB). */
+const PREALLOCATE_MAX = 2 ** 30;
+
 /**
  * A TFTP client for one server.
  *
@@ -75,14 +78,48 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
     this.#opts = opts;
   }
 
-  /** Downloads a whole file. */
+  /**
+   * Downloads a whole file. With a `tsize` from the server each block is copied into the result as it
+   * arrives (while it is still in cache; the datagram's buffer then dies young instead of being held
+   * to the end); without one, or past it, blocks are kept and joined at the end.
+   */
   async get(filename: string, options: TftpTransferOptions = {}): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let total = 0;
-    await this.#run('get', filename, { ...this.#opts, ...options }, (c) => {
-      chunks.push(c);
-      total += c.length;
-    });
+    let buf: Uint8Array | undefined;
+    let filled = 0;
+    await this.#run(
+      'get',
+      filename,
+      { ...this.#opts, ...options },
+      (c) => {
+        total += c.length;
+        if (buf !== undefined && filled + c.length <= buf.length) {
+          buf.set(c, filled);
+          filled += c.length;
+          return;
+        }
+        if (buf !== undefined) {
+          // More than the server announced: keep what is filled, go on in chunks.
+          chunks.push(buf.subarray(0, filled));
+          buf = undefined;
+        }
+        chunks.push(c);
+      },
+      undefined,
+      undefined,
+      (size) => {
+        // Not zero-filled (every byte is written before it is read), so an announced size that never
+        // comes costs address space, not memory. Over PREALLOCATE_MAX: chunks.
+        if (chunks.length === 0 && total === 0 && size > 0 && size <= PREALLOCATE_MAX) {
+          buf = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+          filled = 0;
+        }
+      },
+    );
+    if (buf !== undefined && chunks.length === 0)
+      return filled === buf.length ? buf : buf.subarray(0, filled);
+    if (buf !== undefined) chunks.push(buf.subarray(0, filled));
     const out = new Uint8Array(total);
     let o = 0;
     for (const c of chunks) {
@@ -166,15 +203,16 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
     onData?: (c: Uint8Array) => void,
     onDriver?: (d: EngineDriver) => void,
     upload?: { data: Uint8Array | AsyncIterable<Uint8Array>; size: number | undefined },
+    onSize?: (size: number) => void,
   ): Promise<TransferResult> {
-    const first = await this.#attempt(direction, filename, opts, false, onData, onDriver, upload);
+    const first = await this.#attempt(direction, filename, opts, false, onData, onDriver, upload, onSize);
     if (first.outcome === 'complete') return first;
     if (
       first.optionsRefused &&
       opts.fallback !== false &&
       !(upload && !(upload.data instanceof Uint8Array))
     ) {
-      const second = await this.#attempt(direction, filename, opts, true, onData, onDriver, upload);
+      const second = await this.#attempt(direction, filename, opts, true, onData, onDriver, upload, onSize);
       if (second.outcome === 'complete') return second;
       throw second.error ?? new TftpError(TFTP_ERR.ABORTED, 'transfer did not complete');
     }
@@ -189,6 +227,7 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
     onData: ((c: Uint8Array) => void) | undefined,
     onDriver: ((d: EngineDriver) => void) | undefined,
     upload: { data: Uint8Array | AsyncIterable<Uint8Array>; size: number | undefined } | undefined,
+    onSize?: (size: number) => void,
   ): Promise<TransferResult> {
     opts.signal?.throwIfAborted();
     const address = isIP(opts.host) ? opts.host : (await lookup(opts.host)).address;
@@ -262,7 +301,10 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
             progress();
           },
           onNegotiated: (a) => {
-            if (direction === 'get' && a.params.tsize !== undefined) total = a.params.tsize;
+            if (direction === 'get' && a.params.tsize !== undefined) {
+              total = a.params.tsize;
+              onSize?.(a.params.tsize);
+            }
           },
           onRead: () => feed?.(),
           onDone: (r) => {

@@ -53,7 +53,7 @@ export interface Sys {
   ): number;
   sendto(fd: number, buf: Uint8Array, len: number, flags: number, to: Uint8Array, tolen: number): number;
   /** `clock_gettime(2)` into a 16-byte `struct timespec` (LP64). */
-  clock_gettime(clock: number, ts: Uint8Array): number;
+  clock_gettime(clock: number, ts: Uint8Array | bigint): number;
   /** `sendmsg(2)` / `sendmmsg(2)` with headers the caller built in `msg` (see `MSGHDR_SIZE`). */
   sendmsg(fd: number, msg: Uint8Array | bigint, flags: number): number;
   sendmmsg(fd: number, msgs: Uint8Array | bigint, vlen: number, flags: number): number;

@@ -143,9 +143,10 @@ async function main(): Promise<void> {
   const timespec = Buffer.allocUnsafeSlow(16).fill(0);
   // LP64 little-endian (see `clock`): [0] is tv_sec's low half (monotonic seconds since boot), [2] tv_nsec.
   const timespec32 = new Int32Array(timespec.buffer, timespec.byteOffset, 4);
+  const timespecPtr = sys.pointer(timespec);
   const nowSec = (): number => {
     if (!sys.iovecs) return 0;
-    sys.clock_gettime(CLOCK_MONOTONIC, timespec);
+    sys.clock_gettime(CLOCK_MONOTONIC, timespecPtr);
     return timespec32[0]!;
   };
   let stopping = false;
@@ -330,7 +331,7 @@ async function main(): Promise<void> {
    */
   const clock = sys.iovecs
     ? (s: Slot): number => {
-        sys.clock_gettime(CLOCK_MONOTONIC, timespec);
+        sys.clock_gettime(CLOCK_MONOTONIC, timespecPtr);
         return (timespec32[0]! - s.sec0) * 1000 + ((timespec32[2]! / 1e6) | 0);
       }
     : (s: Slot): number => Math.floor(performance.now() - s.t0);

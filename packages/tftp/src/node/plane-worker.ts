@@ -326,15 +326,26 @@ async function main(): Promise<void> {
   };
 
   /**
-   * The transfer's clock: whole ms since its start second (a small integer: no heap number per read).
-   * Off LP64 little-endian (another timespec layout) it falls back to `performance.now()`.
+   * Transfer clocks: whole ms since the transfer's start second (a small integer: no heap number per
+   * read). `tick()` reads the time once; `since(s)` turns the last reading into transfer `s`'s clock, so
+   * a pass over many transfers reads it once. Off LP64 little-endian (another timespec layout) it falls
+   * back to `performance.now()`.
    */
-  const clock = sys.iovecs
-    ? (s: Slot): number => {
+  let fallbackNow = 0;
+  const tick = sys.iovecs
+    ? (): void => {
         sys.clock_gettime(CLOCK_MONOTONIC, timespecPtr);
-        return (timespec32[0]! - s.sec0) * 1000 + ((timespec32[2]! / 1e6) | 0);
       }
-    : (s: Slot): number => Math.floor(performance.now() - s.t0);
+    : (): void => {
+        fallbackNow = performance.now();
+      };
+  const since = sys.iovecs
+    ? (s: Slot): number => (timespec32[0]! - s.sec0) * 1000 + ((timespec32[2]! / 1e6) | 0)
+    : (s: Slot): number => Math.floor(fallbackNow - s.t0);
+  const clock = (s: Slot): number => {
+    tick();
+    return since(s);
+  };
 
   const feed = (s: Slot, input: TransferInput): void => {
     if (s.closed) return;
@@ -460,10 +471,11 @@ async function main(): Promise<void> {
     }
     // Bounded wait even when idle, so a lost doorbell can never leave the thread asleep for good.
     let timeout = 1000;
+    tick();
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
       if (s.deadline !== Number.POSITIVE_INFINITY) {
-        timeout = Math.min(timeout, Math.max(0, s.deadline - clock(s)));
+        timeout = Math.min(timeout, Math.max(0, s.deadline - since(s)));
       }
     }
     const n = sys.epoll_wait(epfd, events, MAX_EVENTS, timeout);
@@ -475,9 +487,10 @@ async function main(): Promise<void> {
         if (s) receive(s);
       }
     }
+    tick();
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
-      if (s.deadline <= clock(s)) feed(s, { type: 'timer' });
+      if (s.deadline <= since(s)) feed(s, { type: 'timer' });
     }
   }
 }

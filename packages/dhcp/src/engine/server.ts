@@ -767,27 +767,7 @@ export function buildReply(request: DhcpMessage, d: ReplyDraft): DhcpMessage {
   for (const [code, data] of d.options) options.push({ code, data });
   // §4.3.2: a relayed NAK carries the broadcast bit so the relay broadcasts it to the client.
   const flags = d.kind === 'nak' && request.giaddr !== ZERO ? request.flags | BROADCAST : request.flags;
-  if (request.chaddr.length === 16) {
-    // The request's whole chaddr field, shared rather than copied (both messages are read-only values).
-    return {
-      op: 2,
-      htype: request.htype,
-      hlen: request.hlen,
-      hops: 0,
-      xid: request.xid,
-      secs: 0,
-      flags,
-      ciaddr: d.kind === 'nak' ? ZERO : d.ciaddr,
-      yiaddr: d.yiaddr,
-      siaddr: d.siaddr,
-      giaddr: request.giaddr,
-      chaddr: request.chaddr,
-      sname: d.sname,
-      file: d.file,
-      options,
-    };
-  }
-  return createDhcpMessage({
+  const reply: DhcpMessage = {
     op: 2,
     htype: request.htype,
     hlen: request.hlen,
@@ -803,7 +783,10 @@ export function buildReply(request: DhcpMessage, d: ReplyDraft): DhcpMessage {
     sname: d.sname,
     file: d.file,
     options,
-  });
+  };
+  // A whole 16-byte chaddr field is shared with the request rather than copied (both messages are
+  // read-only values); anything else goes through createDhcpMessage's checks and copy.
+  return request.chaddr.length === 16 ? reply : createDhcpMessage(reply);
 }
 
 /** Runs a pipeline over one request. */

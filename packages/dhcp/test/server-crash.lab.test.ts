@@ -19,7 +19,9 @@ import { bundleServerAgent } from './server-lab-helpers.js';
 // Crash safety: perfdhcp (kea-admin) loads the server with DORA exchanges while the test kills the
 // server with SIGKILL every ~2 s and restarts it on the same journal. Afterwards, from the capture: no
 // address that was ACKed to one client was ever ACKed to another (leases outlive the test). A lease is on
-// disk before its ACK leaves, so a restart cannot hand out an address that was promised.
+// disk before its ACK leaves, so a restart cannot hand out an address that was promised. The journal is
+// compacted every few dozen records (compactAfter 10 with 400 clients), so kills also land while a
+// background compaction is writing its snapshot or switching files.
 const status = await labStatus({ packages: ['kea-admin', ...CAPTURE_PACKAGES], needs: ['root', 'netns'] });
 
 const KILLS = 4;
@@ -69,7 +71,12 @@ describe.skipIf(!status.ok)(
         'node',
         [
           agent,
-          JSON.stringify({ config, interfaces: [lab.server.ifname], leaseFile: dir.join('leases.journal') }),
+          JSON.stringify({
+            config,
+            interfaces: [lab.server.ifname],
+            leaseFile: dir.join('leases.journal'),
+            compactAfter: 10,
+          }),
         ],
         { name: `pxekit-dhcp-${servers.length}` },
       );
@@ -83,7 +90,7 @@ describe.skipIf(!status.ok)(
       const perf = lab.spawn(
         'load',
         'perfdhcp',
-        ['-4', '-l', `${LOAD_NET}.0.1`, '-r', '300', '-R', '2000', '-p', String(2 * KILLS + 4), lab.serverIp],
+        ['-4', '-l', `${LOAD_NET}.0.1`, '-r', '300', '-R', '400', '-p', String(2 * KILLS + 4), lab.serverIp],
         { name: 'perfdhcp' },
       );
       for (let i = 0; i < KILLS; i++) {
@@ -95,6 +102,11 @@ describe.skipIf(!status.ok)(
       }
       const done = await perf.exited;
       expect(done.code, perf.stderr).not.toBeNull();
+      // The last life ends cleanly and reports its journal: it compacted, more than once.
+      expect(server.signal('SIGTERM')).toBe(true);
+      await server.exited;
+      const closed = /"event":"closed".*"compactions":(\d+)/.exec(server.stdout);
+      expect(Number(closed?.[1] ?? 0)).toBeGreaterThan(1);
       const pcap = await capture.stop();
       const acks = await tsharkFields(pcap, 'dhcp.option.dhcp == 5', ['dhcp.hw.mac_addr', 'dhcp.ip.your']);
       const holders = new Map<string, Set<string>>();

@@ -19,6 +19,8 @@ const args = JSON.parse(process.argv[2] ?? '{}') as {
   leaseFile?: string;
   durability?: 'fsync' | 'none';
   syncIntervalMs?: number;
+  /** Journal compactAfter (the crash test compacts often to be killed in the middle of compactions). */
+  compactAfter?: number;
   receiveBufferSize?: number;
   /** Drop privileges after binding. */
   user?: string;
@@ -37,6 +39,7 @@ const server = await createDhcpServer({
   journal: {
     ...(args.durability === undefined ? {} : { durability: args.durability }),
     ...(args.syncIntervalMs === undefined ? {} : { syncIntervalMs: args.syncIntervalMs }),
+    ...(args.compactAfter === undefined ? {} : { compactAfter: args.compactAfter }),
   },
   ...(args.user === undefined ? {} : { user: args.user }),
   ...(args.group === undefined ? {} : { group: args.group }),

@@ -25,6 +25,16 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** What a restart would find: opens the journal at `path` again, loads it and closes it. */
+async function reloaded(path: string): Promise<readonly Lease[]> {
+  const again = await openJournalLeaseStore(path);
+  try {
+    return await again.load();
+  } finally {
+    await again.close();
+  }
+}
+
 describe('JournalLeaseStore', () => {
   it('persists what was flushed and reloads it after a restart', async () => {
     const path = join(dir, 'leases.journal');
@@ -76,9 +86,7 @@ describe('JournalLeaseStore', () => {
     await Promise.all(later);
     expect(s.stats.batches).toBe(2);
     expect(s.stats.records).toBe(4);
-    const reopened = await openJournalLeaseStore(path);
-    expect(await reopened.load()).toHaveLength(4);
-    await reopened.close();
+    expect(await reloaded(path)).toHaveLength(4);
     await s.close();
   });
 
@@ -115,10 +123,9 @@ describe('JournalLeaseStore', () => {
     expect(lines).toBeLessThanOrEqual(1 + 20 + 50 + 20);
     expect(s.stats.compactions).toBeGreaterThan(0);
     await s.close();
-    const again = await openJournalLeaseStore(path);
-    expect((await again.load()).every((l) => l.expires === 9)).toBe(true);
-    expect(await again.load()).toHaveLength(20);
-    await again.close();
+    const loaded = await reloaded(path);
+    expect(loaded.every((l) => l.expires === 9)).toBe(true);
+    expect(loaded).toHaveLength(20);
   });
 
   it('compacts in the background: flushes resolve while a large snapshot is still being written', async () => {
@@ -142,11 +149,9 @@ describe('JournalLeaseStore', () => {
     s.put(lease(20_002));
     await s.flush();
     await s.close();
-    const again = await openJournalLeaseStore(path);
-    const loaded = await again.load();
+    const loaded = await reloaded(path);
     expect(loaded).toHaveLength(20_002);
     expect(loaded.filter((l) => l.expires === 3)).toHaveLength(200);
-    await again.close();
   });
 
   it('closes in the middle of a compaction without losing anything or leaving the temp file', async () => {
@@ -159,11 +164,9 @@ describe('JournalLeaseStore', () => {
     s.put(lease(5_001));
     await s.close();
     await expect(readFile(`${path}.tmp`)).rejects.toThrow(/ENOENT/);
-    const again = await openJournalLeaseStore(path);
-    const loaded = await again.load();
+    const loaded = await reloaded(path);
     expect(loaded).toHaveLength(5_001);
     expect(loaded.filter((l) => l.expires === 5)).toHaveLength(20);
-    await again.close();
   });
 
   it('never loses a flushed record while compactions come and go (the file on disk checked after every flush)', async () => {
@@ -196,9 +199,7 @@ describe('JournalLeaseStore', () => {
     }
     expect(s.stats.compactions).toBeGreaterThan(0);
     await s.close();
-    const again = await openJournalLeaseStore(path);
-    expect(new Map((await again.load()).map((l) => [l.address, l]))).toEqual(model);
-    await again.close();
+    expect(new Map((await reloaded(path)).map((l) => [l.address, l]))).toEqual(model);
   });
 
   it('starts from a file with garbage in it, keeping every good record', async () => {
@@ -234,8 +235,6 @@ describe('JournalLeaseStore compaction failure', () => {
     await s.close();
     await rm(`${path}.tmp`, { recursive: true });
     await chmod(sub, 0o755);
-    const again = await openJournalLeaseStore(path);
-    expect(await again.load()).toHaveLength(21);
-    await again.close();
+    expect(await reloaded(path)).toHaveLength(21);
   });
 });

@@ -62,8 +62,14 @@ async function agentGet(a: GetArgs): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ms, results: out })}\n`);
 }
 
-async function agentServe(a: { host: string; root: string; dataPlane: 'worker' | 'dgram' }): Promise<void> {
+async function agentServe(a: {
+  host: string;
+  root: string;
+  dataPlane: 'worker' | 'dgram';
+  threads?: number;
+}): Promise<void> {
   const server = await createTftpServer({
+    ...(a.threads === undefined ? {} : { dataPlaneThreads: a.threads }),
     root: a.root,
     host: a.host,
     dataPlane: a.dataPlane,
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
   const CONC = Number(process.env.TFTP_BENCH_CONC ?? 100);
   const CONC_MB = Number(process.env.TFTP_BENCH_CONC_MB ?? 32);
   const RUNS = Number(process.env.TFTP_BENCH_RUNS ?? 1);
+  const THREADS = process.env.TFTP_BENCH_THREADS ? Number(process.env.TFTP_BENCH_THREADS) : undefined;
   const atftpd = process.env.ATFTPD ?? '/tmp/pxekit-atftpd/root/usr/sbin/atftpd';
   const self = process.argv[1]!;
   const dir = makeTempDir('tftp-bench');
@@ -146,12 +153,16 @@ async function main(): Promise<void> {
       return d;
     };
     // pxekit twice: its default worker data plane, and dgram (the path before it, and the fallback).
+    // TFTP_BENCH_NODE_ARGS: extra node flags for the pxekit servers (e.g. --perf-basic-prof for profiling).
+    const nodeArgs = process.env.TFTP_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
     const pxekitServer = await start('pxekit', process.execPath, [
+      ...nodeArgs,
       self,
       'serve',
-      JSON.stringify({ host: addr.pxekit, root: dir.path, dataPlane: 'worker' }),
+      JSON.stringify({ host: addr.pxekit, root: dir.path, dataPlane: 'worker', threads: THREADS }),
     ]);
     await start('pxekit-dgram', process.execPath, [
+      ...nodeArgs,
       self,
       'serve',
       JSON.stringify({ host: addr['pxekit-dgram'], root: dir.path, dataPlane: 'dgram' }),
@@ -197,6 +208,9 @@ async function main(): Promise<void> {
       ]);
       names.push('atftpd');
     }
+    // TFTP_BENCH_SERVERS: only these servers take part (e.g. "pxekit,tftpd-hpa").
+    const chosen = process.env.TFTP_BENCH_SERVERS?.split(',').map((x) => x.trim());
+    if (chosen) names.splice(0, names.length, ...names.filter((n) => chosen.includes(n)));
 
     const atftpGet = async (host: string, file: string, blksize: number, window: number): Promise<number> => {
       const args = [
@@ -295,14 +309,57 @@ async function main(): Promise<void> {
         console.error(line);
       }
     }
+    // The concurrency case: CONC clients pull CONC_MB MiB each at once, lock-step at 1468. Two loads: one
+    // pxekit client process running every transfer, and CONC separate atftp processes (one per client,
+    // as independent PXE machines would be). Round-robin over the servers like the cases above.
+    const concRows: { server: string; client: string; ok: number; mbps: number; rss?: number }[] = [];
     if (CONC > 0) {
-      for (const name of names.filter((n) => n !== 'atftpd')) {
-        const r = await pxekitGet(addr[name]!, 'conc.bin', { blockSize: 1468 }, CONC);
-        const ok = r.results.filter((x) => x.ok && x.bytes === CONC_MB * 1024 * 1024).length;
-        const hwm = name === 'pxekit' ? peakRssMb(pxekitServer.pid) : undefined;
-        console.error(
-          `  ${name}: ${CONC} clients x ${CONC_MB} MiB lock-step 1468: ${ok}/${CONC} complete, aggregate ${((ok * CONC_MB * 1024 * 1024) / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s in ${(r.ms / 1000).toFixed(1)} s${hwm === undefined ? '' : `, server peak RSS ${hwm} MB`}`,
-        );
+      const concBytes = CONC_MB * 1024 * 1024;
+      const atftpMany = async (host: string): Promise<{ ms: number; ok: number }> => {
+        const one = `atftp --get -r conc.bin -l /dev/null --option 'blksize 1468' --option 'tsize 0' ${host} 69`;
+        const script = `i=0; while [ $i -lt ${CONC} ]; do (${one} >/dev/null 2>&1 && echo OK) & i=$((i+1)); done; wait`;
+        const t0 = performance.now();
+        const r = await lab.exec('bc', ...pinned('sh', ['-c', script]), { timeoutMs: 900_000 });
+        const ms = performance.now() - t0;
+        return { ms, ok: r.stdout.split('\n').filter((l) => l === 'OK').length };
+      };
+      const concNames = names;
+      for (const name of concNames) await atftpGet(addr[name]!, 'conc.bin', 1468, 1);
+      const got = new Map<string, { ms: number[]; ok: number[]; cores: number[]; idle: number[] }>();
+      const key = (server: string, client: string) => `${server}/${client}`;
+      for (let i = 0; i < RUNS; i++) {
+        for (const name of i % 2 === 0 ? concNames : [...concNames].reverse()) {
+          for (const client of withPxekitClient ? ['atftp', 'pxekit'] : ['atftp']) {
+            let r: { ms: number; ok: number };
+            const meter = cpuMeter(pids.get(name)!);
+            const idle0 = idleShare();
+            if (client === 'atftp') r = await atftpMany(addr[name]!);
+            else {
+              const p = await pxekitGet(addr[name]!, 'conc.bin', { blockSize: 1468 }, CONC);
+              r = { ms: p.ms, ok: p.results.filter((x) => x.ok && x.bytes === concBytes).length };
+            }
+            const used = meter();
+            const idle = idleShare(idle0);
+            const g = got.get(key(name, client)) ?? { ms: [], ok: [], cores: [], idle: [] };
+            g.idle.push(idle.share);
+            g.ms.push(r.ms);
+            g.ok.push(r.ok);
+            if (used !== undefined) g.cores.push(used / r.ms);
+            got.set(key(name, client), g);
+          }
+        }
+      }
+      for (const client of withPxekitClient ? ['atftp', 'pxekit'] : ['atftp']) {
+        for (const name of concNames) {
+          const g = got.get(key(name, client))!;
+          const ok = Math.min(...g.ok);
+          const mbps = (ok * concBytes) / 1e6 / (median(g.ms) / 1000);
+          const rss = name === 'pxekit' ? peakRssMb(pxekitServer.pid) : undefined;
+          concRows.push({ server: name, client, ok, mbps, ...(rss === undefined ? {} : { rss }) });
+          console.error(
+            `  ${name}: ${CONC} ${client} clients x ${CONC_MB} MiB lock-step 1468: ${ok}/${CONC} complete (worst run), aggregate ${mbps.toFixed(1)} MB/s, server CPU ${median(g.cores).toFixed(2)} cores, machine idle ${(median(g.idle) * 100).toFixed(0)} %${rss === undefined ? '' : `, server peak RSS ${rss} MB`}`,
+          );
+        }
       }
     }
 
@@ -329,6 +386,29 @@ async function main(): Promise<void> {
         const extra = window > 1 && lockStep ? `  (${(px! / lockStep).toFixed(2)}x pxekit lock-step)` : '';
         console.log(
           `${client.padEnd(7)} | ${label.padEnd(15)} | ${f(px)} | ${f(get('pxekit-dgram'))} | ${f(cs[0]).padStart(9)} | ${f(cs[1]).padStart(7)} | ${f(cs[2])} | ${px && ref ? (px / ref).toFixed(2) : '-'}${extra}`,
+        );
+      }
+    }
+    if (concRows.length > 0) {
+      console.log(
+        `\n${CONC} clients x ${CONC_MB} MiB at once, lock-step 1468: aggregate MB/s (complete/${CONC}, worst of ${RUNS}); ratio = pxekit / fastest C server`,
+      );
+      console.log(
+        'client  | pxekit      | dgram       | tftpd-hpa   | dnsmasq     | atftpd      | ratio | pxekit peak RSS',
+      );
+      for (const client of ['atftp', 'pxekit']) {
+        const row = (s: string) => concRows.find((r) => r.server === s && r.client === client);
+        if (!row('pxekit')) continue;
+        const cell = (s: string) => {
+          const r = row(s);
+          return (r === undefined ? '-' : `${r.mbps.toFixed(1)} (${r.ok})`).padEnd(11);
+        };
+        // A server that lost transfers is not a reference: only complete runs compete.
+        const full = (s: string) => (row(s)?.ok === CONC ? row(s)?.mbps : undefined);
+        const best = Math.max(...['tftpd-hpa', 'dnsmasq', 'atftpd'].map((s) => full(s) ?? 0));
+        const px = full('pxekit');
+        console.log(
+          `${client.padEnd(7)} | ${cell('pxekit')} | ${cell('pxekit-dgram')} | ${cell('tftpd-hpa')} | ${cell('dnsmasq')} | ${cell('atftpd')} | ${px && best ? (px / best).toFixed(2).padStart(5) : '    -'} | ${row('pxekit')?.rss ?? '?'} MB`,
         );
       }
     }
@@ -376,6 +456,15 @@ function cpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The machine's idle share since `from` (idle + iowait jiffies over all, from /proc/stat). */
+function idleShare(from?: { idle: number; total: number }): { idle: number; total: number; share: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0);
+  const total = f.reduce((a, b) => a + b, 0);
+  const d = from ? { idle: idle - from.idle, total: total - from.total } : { idle, total };
+  return { idle, total, share: d.total > 0 ? d.idle / d.total : 0 };
 }
 
 function childPids(pid: number): number[] {

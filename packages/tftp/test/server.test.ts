@@ -634,12 +634,53 @@ for (const p of PLANES) {
         const script = join(base, 'dying-worker.mjs');
         writeFileSync(script, 'process.exit(3);\n');
         const warnings: Error[] = [];
-        const { server, client } = await start({ dataPlane: 'worker', dataPlaneWorker: script });
+        const { server, client } = await start({
+          dataPlane: 'worker',
+          dataPlaneWorker: script,
+          dataPlaneThreads: 1,
+        });
         server.on('warning', (w) => warnings.push(w));
         await waitFor(() => (server.dataPlane.mode === 'dgram' ? true : undefined));
         expect(server.dataPlane.reason).toBe('the worker stopped');
         expect(warnings[0]?.message).toMatch(/data plane stopped/);
         expect((await client.get('f100000')).length).toBe(100_000);
+      });
+
+      WORKER_ONLY('runs transfers on several threads at once, each intact', async () => {
+        const { server, client, transfers } = await start({ dataPlane: 'worker', dataPlaneThreads: 3 });
+        expect(server.dataPlane).toEqual({ mode: 'worker', threads: 3 });
+        const opts = [{ blockSize: 512 }, { blockSize: 1468, windowSize: 8 }, { blockSize: 8192 }];
+        const got = await Promise.all(
+          Array.from({ length: 9 }, (_, i) => client.get('f100000', opts[i % 3])),
+        );
+        for (const g of got) expect(sha(g)).toBe(sha(patterned(100_000)));
+        await waitFor(() => (transfers.length === 9 ? true : undefined));
+        expect(transfers.every((t) => t.outcome === 'complete')).toBe(true);
+      });
+
+      WORKER_ONLY('warns for each thread that dies and falls back once none is left', async () => {
+        const script = join(base, 'dying-worker-2.mjs');
+        writeFileSync(script, 'process.exit(3);\n');
+        const warnings: string[] = [];
+        const { server, client } = await start({
+          dataPlane: 'worker',
+          dataPlaneWorker: script,
+          dataPlaneThreads: 2,
+        });
+        server.on('warning', (w) => warnings.push(w.message));
+        await waitFor(() => (server.dataPlane.mode === 'dgram' ? true : undefined));
+        await waitFor(() => (warnings.length === 2 ? true : undefined));
+        expect(warnings[0]).toMatch(/thread stopped \(1 still running\)/);
+        expect(warnings[1]).toMatch(/^TFTP data plane stopped/);
+        expect((await client.get('f100000')).length).toBe(100_000);
+      });
+
+      WORKER_ONLY('refuses a thread count that is not 1 to 256', async () => {
+        for (const n of [0, -1, 1.5, 257, Number.NaN]) {
+          await expect(
+            createTftpServer({ root, host: '127.0.0.1', port: 0, dataPlaneThreads: n }),
+          ).rejects.toThrow(RangeError);
+        }
       });
 
       WORKER_ONLY('refuses to start with dataPlane worker when the script is missing', async () => {

@@ -7,9 +7,10 @@
  * See docs/decisions.md, "TFTP data plane".
  *
  * The main thread keeps requests, the jail, the cache and events; it creates each transfer's socket (so a
- * bind failure is answered at once), posts a `start` and rings the worker's eventfd.
+ * bind failure is answered at once), posts a `start` to one of the worker threads and rings its eventfd.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
@@ -28,18 +29,18 @@ export interface PlaneHooks {
   onClose(): void;
 }
 
-/** A transfer running on the worker. */
+/** A transfer running on one of the plane's threads. */
 export class PlaneTransfer {
-  readonly #plane: DataPlane;
+  readonly #thread: PlaneThread;
   readonly id: number;
   /** @internal */
-  constructor(plane: DataPlane, id: number) {
-    this.#plane = plane;
+  constructor(thread: PlaneThread, id: number) {
+    this.#thread = thread;
     this.id = id;
   }
   /** Ends the transfer with an ERROR to the peer. */
   abort(message: string): void {
-    this.#plane.post({ t: 'abort', id: this.id, message });
+    this.#thread.post({ t: 'abort', id: this.id, message });
   }
 }
 
@@ -59,11 +60,17 @@ function resolveWorker(explicit: string | URL | undefined): URL | undefined {
   }
 }
 
-/**
- * One worker thread and its doorbell. Open with {@link DataPlane.open}; it rejects with the reason when
- * the mechanism is unavailable (not Linux, koffi missing, worker script not built).
- */
-export class DataPlane {
+/** The default thread count: one per CPU, at most 4. */
+export function defaultPlaneThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+export function validPlaneThreads(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 256;
+}
+
+/** One worker thread, its doorbell and the transfers it runs. */
+class PlaneThread {
   readonly #sys: Sys;
   readonly #worker: Worker;
   readonly #port: MessagePort;
@@ -71,14 +78,17 @@ export class DataPlane {
   readonly #bell = new Uint8Array(8);
   /** Set with every post: the worker checks it when it is not sleeping on the eventfd (one lone transfer). */
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
-  readonly #live = new Map<number, PlaneHooks>();
-  #next = 1;
-  #dead: string | undefined;
-  #exited: Promise<void>;
-  /** Called when the worker dies: every live transfer has been failed already. */
-  onFatal: ((message: string) => void) | undefined;
+  /** Transfers started here and not yet closed. */
+  readonly live: Map<number, PlaneHooks> = new Map();
+  dead: string | undefined;
+  readonly exited: Promise<void>;
 
-  private constructor(sys: Sys, url: URL) {
+  constructor(
+    sys: Sys,
+    url: URL,
+    onMessage: (m: PlaneFromWorker) => void,
+    onDeath: (message: string) => void,
+  ) {
     this.#sys = sys;
     this.#efd = openEventFd(sys);
     new DataView(this.#bell.buffer).setUint32(0, 1, true);
@@ -89,17 +99,66 @@ export class DataPlane {
       transferList: [port2],
     });
     this.#worker.unref();
-    this.#worker.on('message', (m: PlaneFromWorker) => this.#onMessage(m));
-    this.#worker.on('error', (err) => this.#fail(err.message));
-    this.#exited = new Promise((resolve) =>
+    this.#worker.on('message', onMessage);
+    this.#worker.on('error', (err) => onDeath(err.message));
+    this.exited = new Promise((resolve) =>
       this.#worker.once('exit', () => {
-        this.#fail('data-plane worker exited');
+        onDeath('data-plane worker exited');
         resolve();
       }),
     );
   }
 
-  static async open(worker?: string | URL): Promise<DataPlane> {
+  post(m: PlaneToWorker): void {
+    if (this.dead !== undefined) return;
+    this.#port.postMessage(m);
+    Atomics.store(this.#flag, 0, 1);
+    this.#sys.write(this.#efd, this.#bell, 8);
+  }
+
+  async close(): Promise<void> {
+    if (this.dead === undefined) {
+      this.post({ t: 'stop' });
+      await this.exited;
+    }
+    this.#port.close();
+    this.#sys.close(this.#efd);
+  }
+}
+
+/**
+ * The worker threads (one per CPU by default, see {@link defaultPlaneThreads}). A transfer goes to the
+ * living thread running the fewest, and stays there. Several threads let read transfers use several
+ * CPUs, as the forking and threaded C servers do. Open with {@link DataPlane.open}; it rejects with the
+ * reason when the mechanism is unavailable (not Linux, koffi missing, worker script not built).
+ */
+export class DataPlane {
+  readonly #sys: Sys;
+  readonly #threads: PlaneThread[];
+  /** Every live transfer's hooks, by id (ids are unique across threads). */
+  readonly #live = new Map<number, PlaneHooks>();
+  #next = 1;
+  /** Called when a thread dies, with how many still run: the dead thread's transfers have been failed. */
+  onFatal: ((message: string, remaining: number) => void) | undefined;
+
+  private constructor(sys: Sys, url: URL, threads: number) {
+    this.#sys = sys;
+    this.#threads = [];
+    for (let i = 0; i < threads; i++) {
+      const thread: PlaneThread = new PlaneThread(
+        sys,
+        url,
+        (m) => this.#onMessage(thread, m),
+        (message) => this.#fail(thread, message),
+      );
+      this.#threads.push(thread);
+    }
+  }
+
+  /** `threads`: how many worker threads (default {@link defaultPlaneThreads}). */
+  static async open(worker?: string | URL, threads: number = defaultPlaneThreads()): Promise<DataPlane> {
+    if (!validPlaneThreads(threads))
+      throw new RangeError(`threads must be an integer from 1 to 256, got ${threads}`);
     const sys = await loadSys();
     await import('koffi'); // the worker needs it too: fail here, on the main thread, with a clear reason
     const url = resolveWorker(worker);
@@ -110,11 +169,16 @@ export class DataPlane {
           : `the data-plane worker script was not found: ${String(worker)}`,
       );
     }
-    return new DataPlane(sys, url);
+    return new DataPlane(sys, url, threads);
+  }
+
+  /** Worker threads still running. */
+  get threads(): number {
+    return this.#threads.filter((t) => t.dead === undefined).length;
   }
 
   get alive(): boolean {
-    return this.#dead === undefined;
+    return this.threads > 0;
   }
 
   /** A bound non-blocking UDP socket for one transfer, or undefined when the port is taken. */
@@ -122,25 +186,24 @@ export class DataPlane {
     return openUdpSocket(this.#sys, host, port);
   }
 
-  /** Hands a transfer (and its socket `fd`) to the worker. */
+  /** Hands a transfer (and its socket `fd`) to the living thread with the fewest transfers; needs `alive`. */
   start(fd: number, spec: PlaneTransferSpec, hooks: PlaneHooks): PlaneTransfer {
+    let thread: PlaneThread | undefined;
+    for (const t of this.#threads) {
+      if (t.dead === undefined && (thread === undefined || t.live.size < thread.live.size)) thread = t;
+    }
+    // The caller checks `alive` in the same turn; a thread dies only in an event, never in between.
+    if (thread === undefined) throw new Error('the data plane has no running thread');
     const id = this.#next++;
     this.#live.set(id, hooks);
-    this.post({ t: 'start', id, fd, ...spec });
-    return new PlaneTransfer(this, id);
+    thread.live.set(id, hooks);
+    thread.post({ t: 'start', id, fd, ...spec });
+    return new PlaneTransfer(thread, id);
   }
 
-  /** @internal */
-  post(m: PlaneToWorker): void {
-    if (this.#dead !== undefined) return;
-    this.#port.postMessage(m);
-    Atomics.store(this.#flag, 0, 1);
-    this.#sys.write(this.#efd, this.#bell, 8);
-  }
-
-  #onMessage(m: PlaneFromWorker): void {
+  #onMessage(thread: PlaneThread, m: PlaneFromWorker): void {
     if (m.t === 'fatal') {
-      this.#fail(m.message);
+      this.#fail(thread, m.message);
       return;
     }
     const hooks = this.#live.get(m.id);
@@ -148,30 +211,27 @@ export class DataPlane {
     if (m.t === 'done') hooks.onDone(revive(m.result));
     else {
       this.#live.delete(m.id);
+      thread.live.delete(m.id);
       hooks.onClose();
     }
   }
 
-  #fail(message: string): void {
-    if (this.#dead !== undefined) return;
-    this.#dead = message;
-    const live = [...this.#live.values()];
-    this.#live.clear();
-    for (const h of live) {
+  #fail(thread: PlaneThread, message: string): void {
+    if (thread.dead !== undefined) return;
+    thread.dead = message;
+    const live = [...thread.live];
+    thread.live.clear();
+    for (const [id, h] of live) {
+      this.#live.delete(id);
       h.onDone(revive(lost(message)));
       h.onClose();
     }
-    this.onFatal?.(message);
+    this.onFatal?.(message, this.threads);
   }
 
-  /** Aborts running transfers (ERROR 0 to their peers), closes their sockets and ends the worker. */
+  /** Aborts running transfers (ERROR 0 to their peers), closes their sockets and ends the threads. */
   async close(): Promise<void> {
-    if (this.#dead === undefined) {
-      this.post({ t: 'stop' });
-      await this.#exited;
-    }
-    this.#port.close();
-    this.#sys.close(this.#efd);
+    await Promise.all(this.#threads.map((t) => t.close()));
   }
 }
 

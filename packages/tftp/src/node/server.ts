@@ -15,7 +15,7 @@ import { encodePacket, type TftpOption, tryDecodePacket } from '../wire/packet.j
 import { FileCache, type FileCacheOptions } from './cache.js';
 import { displayAddress, EngineDriver, monotonicNow } from './driver.js';
 import { createInRoot, openInRoot, type SymlinkPolicy, type WriteTarget } from './jail.js';
-import { DataPlane, type PlaneTransfer, type PlaneTransferSpec } from './plane.js';
+import { DataPlane, type PlaneTransfer, type PlaneTransferSpec, validPlaneThreads } from './plane.js';
 import type { PlaneSource } from './plane-protocol.js';
 
 /** What a virtual-file handler receives. */
@@ -99,6 +99,11 @@ export interface TftpServerOptions extends NegotiationLimits {
   readonly dataPlane?: 'auto' | 'worker' | 'dgram';
   /** Path or URL of the data-plane worker script, for bundled applications (default: found beside this module). */
   readonly dataPlaneWorker?: string | URL;
+  /**
+   * Worker threads of the `worker` data plane (default: one per CPU, at most 4). A read transfer runs on
+   * the thread with the fewest transfers, so many clients at once use several CPUs.
+   */
+  readonly dataPlaneThreads?: number;
 }
 
 export interface TftpRequestEvent {
@@ -186,7 +191,15 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     this.#socket = socket;
     if (plane instanceof DataPlane) {
       this.#plane = plane;
-      plane.onFatal = (message) => this.emit('warning', new Error(`TFTP data plane stopped: ${message}`));
+      plane.onFatal = (message, remaining) =>
+        this.emit(
+          'warning',
+          new Error(
+            remaining === 0
+              ? `TFTP data plane stopped: ${message}`
+              : `TFTP data-plane thread stopped (${remaining} still running): ${message}`,
+          ),
+        );
     } else this.#planeReason = plane;
     this.#cache = opts.cache === false ? undefined : new FileCache(opts.cache ?? {});
     socket.on('message', (msg, rinfo) => this.#onListenerMessage(msg, rinfo));
@@ -209,10 +222,11 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
 
   /**
    * Which data plane read transfers use, and why not `worker` when they do not (see the `dataPlane`
-   * option). A worker that dies mid-run fails its transfers and later ones fall back to `dgram`.
+   * option), and how many worker threads run. A thread that dies mid-run fails its transfers; later
+   * ones go to the others, or fall back to `dgram` once none is left.
    */
-  get dataPlane(): { mode: 'worker' | 'dgram'; reason?: string } {
-    if (this.#plane?.alive) return { mode: 'worker' };
+  get dataPlane(): { mode: 'worker' | 'dgram'; threads?: number; reason?: string } {
+    if (this.#plane?.alive) return { mode: 'worker', threads: this.#plane.threads };
     return { mode: 'dgram', reason: this.#plane ? 'the worker stopped' : (this.#planeReason ?? 'disabled') };
   }
 
@@ -815,6 +829,10 @@ function streamFeeder(data: AsyncIterable<Uint8Array>, session: Session): (bytes
  * server.on('transfer', (t) => console.log(t.filename, t.outcome, t.stats.bytes));
  */
 export async function createTftpServer(options: TftpServerOptions): Promise<TftpServer> {
+  const threads = options.dataPlaneThreads;
+  if (threads !== undefined && !validPlaneThreads(threads)) {
+    throw new RangeError(`dataPlaneThreads must be an integer from 1 to 256, got ${String(threads)}`);
+  }
   const host = options.host ?? '0.0.0.0';
   const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
   await new Promise<void>((resolve, reject) => {
@@ -829,7 +847,7 @@ export async function createTftpServer(options: TftpServerOptions): Promise<Tftp
   if (want !== 'dgram' && options.transferPorts === 'single') plane = 'single-port mode runs on dgram';
   else if (want !== 'dgram') {
     try {
-      plane = await DataPlane.open(options.dataPlaneWorker);
+      plane = await DataPlane.open(options.dataPlaneWorker, options.dataPlaneThreads);
     } catch (err) {
       plane = err instanceof Error ? err.message : String(err);
       if (want === 'worker') {

@@ -69,6 +69,8 @@ interface Slot {
   timed: boolean;
   /** Engine deadline, in the transfer's clock (ms since `t0`). */
   deadline: number;
+  /** Adds to the transfer's clock to give the worker's (ms since the worker's start second). */
+  readonly offset: number;
   closed: boolean;
   /** The engine's clock is whole ms of CLOCK_MONOTONIC since second `sec0`; `performance.now()` then was `t0`. */
   readonly sec0: number;
@@ -275,7 +277,7 @@ async function main(): Promise<void> {
       read(s);
       while (s.pending.length > 0 && !s.closed) apply(s, s.engine.handle(s.pending.shift()!, now));
     }
-    s.deadline = s.engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    setDeadline(s);
     return true;
   };
 
@@ -361,12 +363,28 @@ async function main(): Promise<void> {
     return since(s);
   };
 
+  /**
+   * The earliest engine deadline of all transfers, in the worker's clock: a lower bound (a deadline that
+   * moved later leaves it early, which costs one needless pass over the transfers), so the loop neither
+   * scans every transfer per wake-up nor sleeps past a deadline.
+   */
+  const workerSec0 = nowSec();
+  let nextDue = Number.POSITIVE_INFINITY;
+  const workerNow = sys.iovecs
+    ? (): number => (timespec32[0]! - workerSec0) * 1000 + ((timespec32[2]! / 1e6) | 0)
+    : (): number => Math.floor(fallbackNow);
+  const setDeadline = (s: Slot): void => {
+    s.deadline = s.engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    const due = s.deadline + s.offset;
+    if (due < nextDue) nextDue = due;
+  };
+
   const feed = (s: Slot, input: TransferInput): void => {
     if (s.closed) return;
     const now = clock(s);
     apply(s, s.engine.handle(input, now));
     while (s.pending.length > 0 && !s.closed) apply(s, s.engine.handle(s.pending.shift()!, now));
-    s.deadline = s.engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    setDeadline(s);
   };
 
   const start = (m: PlaneStart): void => {
@@ -381,6 +399,8 @@ async function main(): Promise<void> {
       unverifiedRetries: m.unverifiedRetries,
     });
     const peerSa = sockaddr(m.peer.address, m.peer.port);
+    const sec0 = nowSec();
+    const t0 = performance.now();
     const s: Slot = {
       id: m.id,
       fd: m.fd,
@@ -399,8 +419,9 @@ async function main(): Promise<void> {
       timed: false,
       deadline: Number.POSITIVE_INFINITY,
       closed: false,
-      sec0: nowSec(),
-      t0: performance.now(),
+      sec0,
+      offset: sys.iovecs ? (sec0 - workerSec0) * 1000 : Math.floor(t0),
+      t0,
       origin: 0,
       iov: sys.iovecs && !m.netascii ? newIovState(peerSa, m.params.windowSize) : undefined,
     };
@@ -415,7 +436,7 @@ async function main(): Promise<void> {
     s.origin = s.t0 - now;
     apply(s, engine.start(now));
     while (s.pending.length > 0 && !s.closed) apply(s, engine.handle(s.pending.shift()!, now));
-    s.deadline = engine.nextDeadline() ?? Number.POSITIVE_INFINITY;
+    setDeadline(s);
   };
 
   const control = (): void => {
@@ -484,14 +505,8 @@ async function main(): Promise<void> {
       continue;
     }
     // Bounded wait even when idle, so a lost doorbell can never leave the thread asleep for good.
-    let timeout = 1000;
     tick();
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i]!;
-      if (s.deadline !== Number.POSITIVE_INFINITY) {
-        timeout = Math.min(timeout, Math.max(0, s.deadline - since(s)));
-      }
-    }
+    const timeout = Math.min(1000, Math.max(0, nextDue - workerNow()));
     const n = sys.epoll_wait(epfd, events, MAX_EVENTS, timeout);
     // The wait may have been long: the fast path's clock starts from a reading taken after it.
     tick();
@@ -505,9 +520,15 @@ async function main(): Promise<void> {
       }
     }
     tick();
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i]!;
-      if (s.deadline <= since(s)) feed(s, { type: 'timer' });
+    if (workerNow() >= nextDue) {
+      // Fire what is due and find the next: feed() lowers nextDue again for the transfers it moves.
+      nextDue = Number.POSITIVE_INFINITY;
+      // Backwards: a transfer that ends here leaves `list`, shifting only the ones already seen.
+      for (let i = list.length - 1; i >= 0; i--) {
+        const s = list[i]!;
+        if (s.deadline <= since(s)) feed(s, { type: 'timer' });
+        else if (s.deadline + s.offset < nextDue) nextDue = s.deadline + s.offset;
+      }
     }
   }
 }

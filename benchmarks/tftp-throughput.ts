@@ -9,8 +9,14 @@
  * conflicts with tftpd-hpa), TFTP_BENCH_CASES (comma-separated case labels, e.g. "lock-step 1468,windowsize
  * 16"; default all), TFTP_BENCH_PXEKIT_CLIENT=0 (atftp client only), TFTP_BENCH_PIN=<cpu> (servers and
  * clients all on that CPU: lock-step speed then measures per-round cost instead of where the scheduler
- * happened to put the two ends). The same program runs as the pxekit server and client inside
+ * happened to put the two ends), TFTP_BENCH_SERVERS (comma-separated, e.g. "pxekit,atftpd"; default all),
+ * TFTP_BENCH_THREADS (the pxekit server's dataPlaneThreads), TFTP_BENCH_NODE_ARGS (node flags for the
+ * pxekit servers, e.g. --perf-basic-prof). The same program runs as the pxekit server and client inside
  * namespaces.
+ *
+ * The concurrency case runs twice per server: CONC separate atftp processes, and one pxekit client
+ * process running CONC transfers. It reports the aggregate rate, how many completed (worst run), the
+ * server's CPU in cores and the machine's idle share (a saturated machine shows 0 %).
  *
  * All servers run at once, each on its own address in the server namespace, and every case goes
  * round-robin over them (alternating the order), so load from other work on the machine falls on all of

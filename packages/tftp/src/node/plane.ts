@@ -65,6 +65,7 @@ export function defaultPlaneThreads(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
+/** Whether `n` is an acceptable `dataPlaneThreads`: an integer from 1 to 256. */
 export function validPlaneThreads(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 256;
 }
@@ -135,8 +136,7 @@ class PlaneThread {
 export class DataPlane {
   readonly #sys: Sys;
   readonly #threads: PlaneThread[];
-  /** Every live transfer's hooks, by id (ids are unique across threads). */
-  readonly #live = new Map<number, PlaneHooks>();
+  /** Transfer ids, unique across the threads. */
   #next = 1;
   /** Called when a thread dies, with how many still run: the dead thread's transfers have been failed. */
   onFatal: ((message: string, remaining: number) => void) | undefined;
@@ -195,7 +195,6 @@ export class DataPlane {
     // The caller checks `alive` in the same turn; a thread dies only in an event, never in between.
     if (thread === undefined) throw new Error('the data plane has no running thread');
     const id = this.#next++;
-    this.#live.set(id, hooks);
     thread.live.set(id, hooks);
     thread.post({ t: 'start', id, fd, ...spec });
     return new PlaneTransfer(thread, id);
@@ -206,11 +205,10 @@ export class DataPlane {
       this.#fail(thread, m.message);
       return;
     }
-    const hooks = this.#live.get(m.id);
+    const hooks = thread.live.get(m.id);
     if (!hooks) return;
     if (m.t === 'done') hooks.onDone(revive(m.result));
     else {
-      this.#live.delete(m.id);
       thread.live.delete(m.id);
       hooks.onClose();
     }
@@ -219,10 +217,9 @@ export class DataPlane {
   #fail(thread: PlaneThread, message: string): void {
     if (thread.dead !== undefined) return;
     thread.dead = message;
-    const live = [...thread.live];
+    const live = [...thread.live.values()];
     thread.live.clear();
-    for (const [id, h] of live) {
-      this.#live.delete(id);
+    for (const h of live) {
       h.onDone(revive(lost(message)));
       h.onClose();
     }

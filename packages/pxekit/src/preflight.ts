@@ -150,6 +150,17 @@ export function preflight(config: PxekitConfig, opts: PreflightOptions = {}): Pr
       );
     }
   }
+  // PXE menu items that name a file on this server (one on another server is that server's business).
+  if (config.dhcp.mode === 'proxy') {
+    for (const [i, item] of (config.dhcp.pxeMenu?.items ?? []).entries()) {
+      if (item.kind === 'file' && item.server === undefined && !inBootSpace(item.file.replace(/^\/+/, ''))) {
+        error(
+          'PXEKIT_ERR_LOADER_MISSING',
+          `dhcp.pxeMenu.items[${i}] (${item.label}): ${item.file} is not in tftp.root${config.tftp.root === undefined ? ' (no tftp.root is set)' : ` (${config.tftp.root})`}`,
+        );
+      }
+    }
+  }
   if (config.tftp.enabled === false && config.dhcp.mode !== 'off') {
     warn('tftp is not enabled: PXE clients fetch their boot loader over TFTP');
   }

@@ -13,6 +13,7 @@ import {
   decideBoot,
   formatIssue,
   loadConfig,
+  preflight,
   type PxekitConfig,
 } from '../src/index.js';
 
@@ -110,6 +111,21 @@ describe('dhcp.pxeMenu', () => {
     expect(uefi.reason.at(-1)).toMatch(
       /Install → efi64\/syslinux\.efi \(profile default\); Local → the local disk$/,
     );
+  });
+
+  it('pxekit check names a menu file missing from tftp.root, not one on another server', () => {
+    const c = ok(
+      menu(`      - { label: Here, file: here.0, arch: bios }
+      - { label: Gone, file: /gone.0, arch: bios }
+      - { label: Elsewhere, file: far.0, arch: bios, server: 10.99.0.9 }`),
+      `tftp: { root: /srv/tftp }\n${PROFILES}`,
+    );
+    const report = preflight(c, { isFile: (p) => p === '/srv/tftp/here.0', family: 'debian' });
+    expect(
+      report.problems.filter((p) => p.message.startsWith('dhcp.pxeMenu')).map((p) => [p.code, p.message]),
+    ).toEqual([
+      ['PXEKIT_ERR_LOADER_MISSING', 'dhcp.pxeMenu.items[1] (Gone): /gone.0 is not in tftp.root (/srv/tftp)'],
+    ]);
   });
 
   it('timeout: wait is 255 (until a key); no prompt or timeout leaves the engine defaults', () => {

@@ -11,7 +11,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TftpError } from '../src/index.js';
@@ -630,22 +632,6 @@ for (const p of PLANES) {
         expect(a.length + b.length).toBe(101_024);
       });
 
-      WORKER_ONLY('falls back to dgram when the worker dies, failing nothing later', async () => {
-        const script = join(base, 'dying-worker.mjs');
-        writeFileSync(script, 'process.exit(3);\n');
-        const warnings: Error[] = [];
-        const { server, client } = await start({
-          dataPlane: 'worker',
-          dataPlaneWorker: script,
-          dataPlaneThreads: 1,
-        });
-        server.on('warning', (w) => warnings.push(w));
-        await waitFor(() => (server.dataPlane.mode === 'dgram' ? true : undefined));
-        expect(server.dataPlane.reason).toBe('the worker stopped');
-        expect(warnings[0]?.message).toMatch(/data plane stopped/);
-        expect((await client.get('f100000')).length).toBe(100_000);
-      });
-
       WORKER_ONLY('runs transfers on several threads at once, each intact', async () => {
         const { server, client, transfers } = await start({ dataPlane: 'worker', dataPlaneThreads: 3 });
         expect(server.dataPlane).toEqual({ mode: 'worker', threads: 3 });
@@ -658,17 +644,46 @@ for (const p of PLANES) {
         expect(transfers.every((t) => t.outcome === 'complete')).toBe(true);
       });
 
-      WORKER_ONLY('warns for each thread that dies and falls back once none is left', async () => {
-        const script = join(base, 'dying-worker-2.mjs');
-        writeFileSync(script, 'process.exit(3);\n');
+      /** A worker script whose first `dying` threads exit at once (a directory per death, made atomically). */
+      const dyingWorker = (name: string, dying: number): string => {
+        const script = join(base, `${name}.mjs`);
+        const real = pathToFileURL(createRequire(import.meta.url).resolve('@pxekit/tftp/plane-worker'));
+        const lock = join(base, `${name}.deaths`);
+        writeFileSync(
+          script,
+          `import { mkdirSync } from 'node:fs';\nlet dies = false;\nfor (let i = 0; i < ${dying} && !dies; i++) {\n  try { mkdirSync(${JSON.stringify(lock)} + i); dies = true; } catch {}\n}\nif (dies) process.exit(3);\nawait import(${JSON.stringify(real.href)});\n`,
+        );
+        return script;
+      };
+
+      WORKER_ONLY('a thread that dies leaves the others serving, with a warning', async () => {
+        const warnings: string[] = [];
+        const { server, client, transfers } = await start({
+          dataPlane: 'worker',
+          dataPlaneWorker: dyingWorker('one-dies', 1),
+          dataPlaneThreads: 2,
+        });
+        server.on('warning', (w) => warnings.push(w.message));
+        await waitFor(() => (warnings.length === 1 ? true : undefined));
+        expect(warnings[0]).toMatch(/^TFTP data-plane thread stopped \(1 still running\)/);
+        expect(server.dataPlane).toEqual({ mode: 'worker', threads: 1 });
+        const got = await Promise.all([client.get('f100000'), client.get('f100000', { windowSize: 8 })]);
+        for (const g of got) expect(sha(g)).toBe(sha(patterned(100_000)));
+        await waitFor(() => (transfers.length === 2 ? true : undefined));
+        expect(transfers.every((t) => t.outcome === 'complete')).toBe(true);
+        expect(server.dataPlane.mode).toBe('worker');
+      });
+
+      WORKER_ONLY('falls back to dgram once every thread has died, failing nothing later', async () => {
         const warnings: string[] = [];
         const { server, client } = await start({
           dataPlane: 'worker',
-          dataPlaneWorker: script,
+          dataPlaneWorker: dyingWorker('all-die', 2),
           dataPlaneThreads: 2,
         });
         server.on('warning', (w) => warnings.push(w.message));
         await waitFor(() => (server.dataPlane.mode === 'dgram' ? true : undefined));
+        expect(server.dataPlane.reason).toBe('the worker stopped');
         await waitFor(() => (warnings.length === 2 ? true : undefined));
         expect(warnings[0]).toMatch(/thread stopped \(1 still running\)/);
         expect(warnings[1]).toMatch(/^TFTP data plane stopped/);

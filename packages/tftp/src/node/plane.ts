@@ -155,10 +155,8 @@ export class DataPlane {
     }
   }
 
-  /** `threads`: how many worker threads (default {@link defaultPlaneThreads}). */
+  /** `threads`: how many worker threads (default {@link defaultPlaneThreads}; createTftpServer checks the range). */
   static async open(worker?: string | URL, threads: number = defaultPlaneThreads()): Promise<DataPlane> {
-    if (!validPlaneThreads(threads))
-      throw new RangeError(`threads must be an integer from 1 to 256, got ${threads}`);
     const sys = await loadSys();
     await import('koffi'); // the worker needs it too: fail here, on the main thread, with a clear reason
     const url = resolveWorker(worker);

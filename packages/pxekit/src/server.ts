@@ -175,6 +175,9 @@ export class BootServer {
             if (file.mac !== undefined) this.timeline.bindAddress(ip, file.mac);
             return { data: new TextEncoder().encode(file.text) };
           }
+          // A file on disk is served as one: from @pxekit/tftp's hot-file cache or its worker data plane
+          // (a stream would stay on dgram).
+          if (file.body.path !== undefined) return { file: file.body.path };
           return {
             data: file.body.stream(0, Math.max(0, file.body.size - 1)) as AsyncIterable<Uint8Array>,
             size: file.body.size,

@@ -471,6 +471,34 @@ for (const p of PLANES) {
         expect(warnings.map((w) => w.message)).toEqual(['bug in handler']);
       });
 
+      it('serves a file the handler names outside the root as a root file: cached, or read from disk', async () => {
+        const outside = join(base, 'chosen.bin');
+        writeFileSync(outside, patterned(300_000));
+        mkdirSync(join(base, 'a-dir'), { recursive: true });
+        const handler = ({ filename }: { filename: string }) =>
+          filename === 'kernel'
+            ? { file: outside }
+            : filename === 'missing'
+              ? { file: join(base, 'no-such-file') }
+              : filename === 'dir'
+                ? { file: join(base, 'a-dir') }
+                : undefined;
+        for (const [cache, want] of [
+          [undefined, 'cache'],
+          [false, 'file'],
+        ] as const) {
+          const { client, port, transfers } = await start({ handler, ...(cache === false ? { cache } : {}) });
+          expect(sha(await client.get('kernel', { blockSize: 1468, windowSize: 4 }))).toBe(
+            sha(patterned(300_000)),
+          );
+          await waitFor(() => transfers[0]);
+          expect(transfers[0]).toMatchObject({ outcome: 'complete', source: want, filename: 'kernel' });
+          expect(transfers[0]?.options).toContainEqual({ name: 'tsize', value: '300000' });
+          await expectError(port, 'missing', 1);
+          await expectError(port, 'dir', 2);
+        }
+      });
+
       it('aborts the handler signal when the client goes away', async () => {
         let signal: AbortSignal | undefined;
         const { port } = await start({

@@ -113,6 +113,8 @@ export interface BodySource {
   readonly contentType: string;
   /** Reads bytes [start, end] inclusive. */
   readonly stream: (start: number, end: number) => NodeJS.ReadableStream;
+  /** The file on disk, when the body is one whole file (TFTP then serves it as a file, not a stream). */
+  readonly path?: string;
 }
 
 /** Serves one representation with HEAD, Range and conditional request handling. */
@@ -207,5 +209,6 @@ export function fileBody(path: string, size: number, mtimeMs: number): BodySourc
     mtimeMs,
     contentType: contentTypeFor(path),
     stream: (start, end) => createReadStream(path, { start, end }),
+    path,
   };
 }

@@ -82,6 +82,28 @@ export async function openInRoot(
   }
 }
 
+/**
+ * Opens a file a virtual-file handler chose (`{ file }`): no root to stay in, since the handler picked
+ * the path, but still only a regular file (a FIFO or device is refused, non-blocking so it cannot hang
+ * us), and the same generic errors as `openInRoot`.
+ */
+export async function openChosenFile(path: string): Promise<OpenedFile> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? notFound() : denied();
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw denied();
+    return { handle, size: st.size, key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`, path };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw TftpError.is(err) ? err : denied();
+  }
+}
+
 export interface WriteTarget {
   readonly handle: FileHandle;
   /** Moves the finished temp file into place (no overwrite unless allowed), or removes it. */

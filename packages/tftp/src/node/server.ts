@@ -14,7 +14,14 @@ import { TFTP_ERR, TftpError, type TftpErrorCode } from '../wire/errors.js';
 import { encodePacket, type TftpOption, tryDecodePacket } from '../wire/packet.js';
 import { FileCache, type FileCacheOptions } from './cache.js';
 import { displayAddress, EngineDriver, monotonicNow } from './driver.js';
-import { createInRoot, openInRoot, type SymlinkPolicy, type WriteTarget } from './jail.js';
+import {
+  createInRoot,
+  type OpenedFile,
+  openChosenFile,
+  openInRoot,
+  type SymlinkPolicy,
+  type WriteTarget,
+} from './jail.js';
 import { DataPlane, type PlaneTransfer, type PlaneTransferSpec, validPlaneThreads } from './plane.js';
 import type { PlaneSource } from './plane-protocol.js';
 
@@ -33,11 +40,19 @@ export interface VirtualFileRequest {
 }
 
 /** A virtual file: bytes, or a stream of chunks (a Node Readable and a web ReadableStream both qualify). */
-export interface VirtualFile {
-  readonly data: Uint8Array | AsyncIterable<Uint8Array>;
-  /** Size in bytes if known (for tsize). For a Uint8Array it is its length. */
-  readonly size?: number;
-}
+/**
+ * What a handler serves: bytes or a stream (`data`), or a file on disk it chose (`file`, a path; opened
+ * without the root's jail, since the handler picked it, but only a regular file). A `file` is served as a
+ * root file is: from the hot-file cache, or read by the worker data plane, where a stream stays on
+ * `dgram`.
+ */
+export type VirtualFile =
+  | {
+      readonly data: Uint8Array | AsyncIterable<Uint8Array>;
+      /** Size in bytes if known (for tsize). For a Uint8Array it is its length. */
+      readonly size?: number;
+    }
+  | { readonly file: string };
 
 /**
  * Serves a file from code instead of the disk. Return undefined to fall through to `root`. Throw a
@@ -408,6 +423,8 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
     if (req.type === 'rrq') {
       let data: Uint8Array | AsyncIterable<Uint8Array> | undefined;
       let size: number | undefined;
+      /** A file on disk: the handler's `{ file }`, or the root's. */
+      let opened: OpenedFile | undefined;
       source = 'virtual';
       if (limits.handler) {
         try {
@@ -419,7 +436,8 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
             options: req.options,
             signal: session.abort.signal,
           });
-          if (v) {
+          if (v && 'file' in v) opened = await openChosenFile(v.file);
+          else if (v) {
             data = v.data;
             size = v.size ?? (v.data instanceof Uint8Array ? v.data.length : undefined);
           }
@@ -432,7 +450,7 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
           );
         }
       }
-      if (data === undefined) {
+      if (data === undefined && opened === undefined) {
         if (root === undefined) {
           return refuse(
             new TftpError(TFTP_ERR.NOT_FOUND, 'File not found', ERROR_CODE.FILE_NOT_FOUND),
@@ -440,44 +458,47 @@ export class TftpServer extends EventEmitter<TftpServerEventMap> {
           );
         }
         try {
-          const f = await openInRoot(root, name.segments, limits.symlinks ?? 'inside-root');
-          size = f.size;
-          if (this.#cache && f.size <= this.#cache.maxFileSize) {
-            try {
-              data = await this.#cache.get(f.key, f.size, f.handle);
-            } finally {
-              await f.handle.close().catch(() => {});
-            }
-            source = 'cache';
-          } else {
-            source = 'file';
-            const handle = f.handle;
-            planeSource = { kind: 'fd', fd: handle.fd };
-            let pos = 0;
-            let closed = false;
-            cleanup = async () => {
-              if (!closed) {
-                closed = true;
-                await handle.close().catch(() => {});
-              }
-            };
-            feed = (bytes: number) => {
-              // Read-ahead in chunks that are whole blocks, so DATA payloads are views, never copies.
-              const blocks = Math.max(64, Math.ceil(bytes / readBlockSize));
-              const buf = Buffer.allocUnsafeSlow(blocks * readBlockSize);
-              handle.read(buf, 0, buf.length, pos).then(
-                ({ bytesRead }) => {
-                  pos += bytesRead;
-                  if (bytesRead === 0) session.driver?.input({ type: 'source-end' });
-                  else session.driver?.input({ type: 'source-data', bytes: buf.subarray(0, bytesRead) });
-                },
-                () => session.driver?.input({ type: 'source-error', message: 'Read error' }),
-              );
-            };
-          }
+          opened = await openInRoot(root, name.segments, limits.symlinks ?? 'inside-root');
         } catch (err) {
           if (TftpError.is(err)) return refuse(err, filename);
           throw err;
+        }
+      }
+      if (opened !== undefined) {
+        const f = opened;
+        size = f.size;
+        if (this.#cache && f.size <= this.#cache.maxFileSize) {
+          try {
+            data = await this.#cache.get(f.key, f.size, f.handle);
+          } finally {
+            await f.handle.close().catch(() => {});
+          }
+          source = 'cache';
+        } else {
+          source = 'file';
+          const handle = f.handle;
+          planeSource = { kind: 'fd', fd: handle.fd };
+          let pos = 0;
+          let closed = false;
+          cleanup = async () => {
+            if (!closed) {
+              closed = true;
+              await handle.close().catch(() => {});
+            }
+          };
+          feed = (bytes: number) => {
+            // Read-ahead in chunks that are whole blocks, so DATA payloads are views, never copies.
+            const blocks = Math.max(64, Math.ceil(bytes / readBlockSize));
+            const buf = Buffer.allocUnsafeSlow(blocks * readBlockSize);
+            handle.read(buf, 0, buf.length, pos).then(
+              ({ bytesRead }) => {
+                pos += bytesRead;
+                if (bytesRead === 0) session.driver?.input({ type: 'source-end' });
+                else session.driver?.input({ type: 'source-data', bytes: buf.subarray(0, bytesRead) });
+              },
+              () => session.driver?.input({ type: 'source-error', message: 'Read error' }),
+            );
+          };
         }
       }
       const neg = negotiateOptions(

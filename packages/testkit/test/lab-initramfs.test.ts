@@ -132,6 +132,21 @@ describe('qemu command line', () => {
     expect(a.join(' ')).toContain('virtio-net-pci,netdev=n0,mac=52:54:00:00:00:01,romfile=,bootindex=1');
   });
 
+  it('ovmfHttpBoot turns OVMF PXE off through fw_cfg and drops the option ROM; PXE mode keeps PXE on', () => {
+    const uefi = { ...base, firmware: 'uefi' as const, ovmfCode: '/c.fd', ovmfVars: '/v.fd' };
+    const http = qemuArgs({ ...uefi, ovmfHttpBoot: true }).join(' ');
+    expect(http).toContain('-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n');
+    expect(http).toContain('-fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n');
+    expect(http).toContain('mac=52:54:00:00:00:01,romfile=,bootindex=1');
+    const pxe = qemuArgs({ ...uefi, ovmfPxe: true }).join(' ');
+    expect(pxe).not.toContain('fw_cfg');
+    expect(pxe).toContain('romfile=,bootindex=1');
+    // On BIOS the flag means nothing: no fw_cfg, the NIC keeps its iPXE ROM.
+    const bios = qemuArgs({ ...base, firmware: 'bios', ovmfHttpBoot: true }).join(' ');
+    expect(bios).not.toContain('fw_cfg');
+    expect(bios).not.toContain('romfile=');
+  });
+
   it('direct kernel boot passes kernel, initrd and command line', () => {
     const a = qemuArgs({
       ...base,

@@ -63,40 +63,41 @@ export async function openInRoot(
   }
   if (!inside(realRoot, real)) throw denied();
   if (symlinks === 'deny' && real !== candidate) throw denied();
-  let handle: FileHandle;
-  try {
-    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? notFound() : denied();
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw denied();
+  // The descriptor's own path is checked again: the last component may have been swapped meanwhile.
+  return openRegularFile(real, constants.O_NOFOLLOW, async (handle) => {
     const actual = await fdPath(handle);
-    if (actual !== undefined && !inside(realRoot, actual)) throw denied();
-    return { handle, size: st.size, key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`, path: real };
-  } catch (err) {
-    await handle.close().catch(() => {});
-    throw TftpError.is(err) ? err : denied();
-  }
+    return actual === undefined || inside(realRoot, actual);
+  });
 }
 
 /**
  * Opens a file a virtual-file handler chose (`{ file }`): no root to stay in, since the handler picked
- * the path, but still only a regular file (a FIFO or device is refused, non-blocking so it cannot hang
- * us), and the same generic errors as `openInRoot`.
+ * the path, but still only a regular file, with the same generic errors as `openInRoot`.
  */
-export async function openChosenFile(path: string): Promise<OpenedFile> {
+export function openChosenFile(path: string): Promise<OpenedFile> {
+  return openRegularFile(path, 0);
+}
+
+/**
+ * Opens `path` read-only and non-blocking (so a FIFO cannot hang us) with `flags` added; refuses anything
+ * but a regular file, or a handle `check` rejects, closing it. Errors are generic TftpErrors: ENOENT is
+ * "not found", everything else "access violation".
+ */
+async function openRegularFile(
+  path: string,
+  flags: number,
+  check?: (handle: FileHandle) => Promise<boolean>,
+): Promise<OpenedFile> {
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | flags);
   } catch (err) {
     throw (err as NodeJS.ErrnoException).code === 'ENOENT' ? notFound() : denied();
   }
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw denied();
+    if (check !== undefined && !(await check(handle))) throw denied();
     return { handle, size: st.size, key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`, path };
   } catch (err) {
     await handle.close().catch(() => {});

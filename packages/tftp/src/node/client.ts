@@ -60,6 +60,15 @@ export interface TftpClientEventMap {
 
 type Merged = TftpClientOptions & TftpTransferOptions;
 
+/** What a transfer feeds or reports besides its result: received data, the driver, the size, an upload. */
+interface RunHooks {
+  readonly onData?: (c: Uint8Array) => void;
+  readonly onDriver?: (d: EngineDriver) => void;
+  /** The size the server announced (tsize), when it did. */
+  readonly onSize?: (size: number) => void;
+  readonly upload?: { data: Uint8Array | AsyncIterable<Uint8Array>; size: number | undefined };
+}
+
 /** `get()` writes blocks straight into one buffer of the announced size up to this size (1 GiB). */
 const PREALLOCATE_MAX = 2 ** 30;
 
@@ -92,29 +101,29 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
       'get',
       filename,
       { ...this.#opts, ...options },
-      (c) => {
-        total += c.length;
-        if (buf !== undefined && filled + c.length <= buf.length) {
-          buf.set(c, filled);
-          filled += c.length;
-          return;
-        }
-        if (buf !== undefined) {
-          // More than the server announced: keep what is filled, go on in chunks.
-          chunks.push(buf.subarray(0, filled));
-          buf = undefined;
-        }
-        chunks.push(c);
-      },
-      undefined,
-      undefined,
-      (size) => {
-        // Not zero-filled (every byte is written before it is read), so an announced size that never
-        // comes costs address space, not memory. Over PREALLOCATE_MAX: chunks.
-        if (chunks.length === 0 && total === 0 && size > 0 && size <= PREALLOCATE_MAX) {
-          buf = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
-          filled = 0;
-        }
+      {
+        onData: (c) => {
+          total += c.length;
+          if (buf !== undefined && filled + c.length <= buf.length) {
+            buf.set(c, filled);
+            filled += c.length;
+            return;
+          }
+          if (buf !== undefined) {
+            // More than the server announced: keep what is filled, go on in chunks.
+            chunks.push(buf.subarray(0, filled));
+            buf = undefined;
+          }
+          chunks.push(c);
+        },
+        onSize: (size) => {
+          // Not zero-filled (every byte is written before it is read), so an announced size that never
+          // comes costs address space, not memory. Over PREALLOCATE_MAX: chunks.
+          if (chunks.length === 0 && total === 0 && size > 0 && size <= PREALLOCATE_MAX) {
+            buf = new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+            filled = 0;
+          }
+        },
       },
     );
     if (buf !== undefined && chunks.length === 0)
@@ -164,17 +173,19 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
       'get',
       filename,
       { ...this.#opts, ...options },
-      (c) => {
-        pending.push(c);
-        pendingBytes += c.length;
-        if (pendingBytes >= 65_536) flush();
-        else if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
-      },
-      (d) => {
-        driverRef = d;
+      {
+        onData: (c) => {
+          pending.push(c);
+          pendingBytes += c.length;
+          if (pendingBytes >= 65_536) flush();
+          else if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        },
+        onDriver: (d) => {
+          driverRef = d;
+        },
       },
     ).then(
       () => {
@@ -193,26 +204,24 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
     options: TftpTransferOptions & { size?: number } = {},
   ): Promise<TransferResult> {
     const size = options.size ?? (data instanceof Uint8Array ? data.length : undefined);
-    return this.#run('put', filename, { ...this.#opts, ...options }, undefined, undefined, { data, size });
+    return this.#run('put', filename, { ...this.#opts, ...options }, { upload: { data, size } });
   }
 
   async #run(
     direction: 'get' | 'put',
     filename: string,
     opts: Merged,
-    onData?: (c: Uint8Array) => void,
-    onDriver?: (d: EngineDriver) => void,
-    upload?: { data: Uint8Array | AsyncIterable<Uint8Array>; size: number | undefined },
-    onSize?: (size: number) => void,
+    hooks: RunHooks,
   ): Promise<TransferResult> {
-    const first = await this.#attempt(direction, filename, opts, false, onData, onDriver, upload, onSize);
+    const { upload } = hooks;
+    const first = await this.#attempt(direction, filename, opts, false, hooks);
     if (first.outcome === 'complete') return first;
     if (
       first.optionsRefused &&
       opts.fallback !== false &&
       !(upload && !(upload.data instanceof Uint8Array))
     ) {
-      const second = await this.#attempt(direction, filename, opts, true, onData, onDriver, upload, onSize);
+      const second = await this.#attempt(direction, filename, opts, true, hooks);
       if (second.outcome === 'complete') return second;
       throw second.error ?? new TftpError(TFTP_ERR.ABORTED, 'transfer did not complete');
     }
@@ -224,10 +233,7 @@ export class TftpClient extends EventEmitter<TftpClientEventMap> {
     filename: string,
     opts: Merged,
     plain: boolean,
-    onData: ((c: Uint8Array) => void) | undefined,
-    onDriver: ((d: EngineDriver) => void) | undefined,
-    upload: { data: Uint8Array | AsyncIterable<Uint8Array>; size: number | undefined } | undefined,
-    onSize?: (size: number) => void,
+    { onData, onDriver, upload, onSize }: RunHooks,
   ): Promise<TransferResult> {
     opts.signal?.throwIfAborted();
     const address = isIP(opts.host) ? opts.host : (await lookup(opts.host)).address;

@@ -535,6 +535,34 @@ for (const p of PLANES) {
         expect(t).toMatchObject({ outcome: 'complete', stats: { strangers: 1 } });
       });
 
+      it('answers a stranger with ERROR 5 while several transfers run', async () => {
+        const { port, transfers } = await start();
+        const [a, c, b] = [await peer(), await peer(), await peer()];
+        a.send(rrq('f1024'), port);
+        c.send(rrq('f1024'), port);
+        const ta = (await a.recv())!.rinfo.port;
+        const tc = (await c.recv())!.rinfo.port;
+        // Both transfers are open and waiting for ACK 1: the stranger hits each of their ports.
+        b.send({ type: 'ack', block: 1 }, ta);
+        expect((await b.recv())?.packet).toMatchObject({ type: 'error', code: 5 });
+        b.send({ type: 'data', block: 1, data: new Uint8Array(3) }, tc);
+        expect((await b.recv())?.packet).toMatchObject({ type: 'error', code: 5 });
+        for (const [x, tid] of [
+          [a, ta],
+          [c, tc],
+        ] as const) {
+          for (let block = 1; block <= 3; block++) {
+            x.send({ type: 'ack', block }, tid);
+            if (block < 3) expect((await x.recv())?.packet).toMatchObject({ type: 'data', block: block + 1 });
+          }
+        }
+        await waitFor(() => (transfers.length === 2 ? true : undefined));
+        expect(transfers.map((t) => [t.outcome, t.stats.strangers])).toEqual([
+          ['complete', 1],
+          ['complete', 1],
+        ]);
+      });
+
       it('never resends DATA on duplicate ACKs', async () => {
         const { port } = await start();
         const a = await peer();
@@ -645,6 +673,25 @@ for (const p of PLANES) {
     });
 
     describe('server: sockets', () => {
+      WORKER_ONLY('connects each transfer socket to its peer, with a guard socket on its port', async () => {
+        const { port } = await start();
+        const a = await peer();
+        a.send(rrq('f1024'), port);
+        const tid = (await a.recv())!.rinfo.port;
+        // /proc/net/udp: local and remote as hex address:port, state 01 (connected) or 07 (not).
+        const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
+        const rows = readFileSync('/proc/net/udp', 'utf8')
+          .split('\n')
+          .map((l) => l.trim().split(/\s+/))
+          .filter((f) => f[1]?.endsWith(`:${hex(tid)}`));
+        expect(rows.map((f) => [f[2], f[3]]).sort()).toEqual([
+          ['00000000:0000', '07'],
+          [`0100007F:${hex(a.port)}`, '01'],
+        ]);
+        a.send({ type: 'ack', block: 1 }, tid);
+        expect((await a.recv())?.packet).toMatchObject({ type: 'data', block: 2 });
+      });
+
       it('single-port mode answers from the listening port', async () => {
         const { port, client } = await start({ transferPorts: 'single' });
         const p = await peer();

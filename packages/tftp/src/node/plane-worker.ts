@@ -41,6 +41,7 @@ import {
   MSGHDR_NAME,
   MSGHDR_NAMELEN,
   CLOCK_MONOTONIC,
+  connectWithGuard,
   SO_RCVTIMEO,
   SOL_SOCKET,
   sockaddr,
@@ -49,7 +50,12 @@ import {
 
 interface Slot {
   readonly id: number;
+  /** The transfer's socket, connected to the peer when `guard` is open. */
   readonly fd: number;
+  /** The guard socket on the same port, for datagrams from anyone else (see `connectWithGuard`); or -1. */
+  readonly guard: number;
+  /** Lone reads since the guard was last read (a lone transfer reads it every `GUARD_EVERY`). */
+  guardReads: number;
   readonly engine: SendTransfer;
   readonly peer: Peer;
   /** The peer's sockaddr as the kernel writes it, to recognise its datagrams without decoding. */
@@ -104,6 +110,10 @@ const MAX_BATCH = 64;
 const TWO_32 = 4294967296;
 /** Fast-path ACKs per clock reading (see `fastClock`). */
 const FAST_CLOCK_EVERY = 4;
+/** A lone transfer's blocking reads per look at its guard socket (also after every wait that ran out). */
+const GUARD_EVERY = 64;
+/** Datagrams read from a guard per look: a flood of strangers cannot hold the thread. */
+const GUARD_BATCH = 16;
 
 async function main(): Promise<void> {
   const { port, efd, flag } = workerData as { port: MessagePort; efd: number; flag: Int32Array };
@@ -121,10 +131,11 @@ async function main(): Promise<void> {
   }
   const ev = new Uint8Array(EPOLL_EVENT_SIZE);
   const evView = new DataView(ev.buffer);
-  const watch = (fd: number, token: number): number => {
+  // epoll data: the transfer id (0: the doorbell) in the low half, 1 in the high half for its guard.
+  const watch = (fd: number, token: number, guard = 0): number => {
     evView.setUint32(0, EPOLLIN, true);
     evView.setUint32(EPOLL_DATA_OFFSET, token, true);
-    evView.setUint32(EPOLL_DATA_OFFSET + 4, 0, true);
+    evView.setUint32(EPOLL_DATA_OFFSET + 4, guard, true);
     return sys.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, ev);
   };
   watch(efd, 0);
@@ -160,6 +171,10 @@ async function main(): Promise<void> {
     s.closed = true;
     sys.epoll_ctl(epfd, EPOLL_CTL_DEL, s.fd, null);
     sys.close(s.fd);
+    if (s.guard >= 0) {
+      sys.epoll_ctl(epfd, EPOLL_CTL_DEL, s.guard, null);
+      sys.close(s.guard);
+    }
     slots.delete(s.id);
     const at = list.indexOf(s);
     if (at >= 0) list.splice(at, 1);
@@ -196,7 +211,8 @@ async function main(): Promise<void> {
     v.setUint32(at + 4, (address / TWO_32) >>> 0, true);
   };
 
-  const newIovState = (peerSa: Uint8Array, windowSize: number): IovState => {
+  /** `connected`: the socket has a peer, so the headers carry no address (the kernel's cached route). */
+  const newIovState = (peerSa: Uint8Array, windowSize: number, connected: boolean): IovState => {
     const cap = Math.max(1, Math.min(MAX_BATCH, windowSize));
     const iovOff = cap * MMSGHDR_SIZE;
     const hdrOff = iovOff + cap * 2 * IOVEC_SIZE;
@@ -207,8 +223,10 @@ async function main(): Promise<void> {
     mem.set(peerSa, saOff);
     for (let i = 0; i < cap; i++) {
       const m = i * MMSGHDR_SIZE;
-      putPointer(view, m + MSGHDR_NAME, base + saOff);
-      view.setUint32(m + MSGHDR_NAMELEN, peerSa.length, true);
+      if (!connected) {
+        putPointer(view, m + MSGHDR_NAME, base + saOff);
+        view.setUint32(m + MSGHDR_NAMELEN, peerSa.length, true);
+      }
       putPointer(view, m + MSGHDR_IOV, base + iovOff + i * 2 * IOVEC_SIZE);
       view.setUint32(m + MSGHDR_IOVLEN, 2, true);
       const io = iovOff + i * 2 * IOVEC_SIZE;
@@ -399,11 +417,14 @@ async function main(): Promise<void> {
       unverifiedRetries: m.unverifiedRetries,
     });
     const peerSa = sockaddr(m.peer.address, m.peer.port);
+    const guard = connectWithGuard(sys, m.fd, peerSa);
     const sec0 = nowSec();
     const t0 = performance.now();
     const s: Slot = {
       id: m.id,
       fd: m.fd,
+      guard,
+      guardReads: 0,
       engine,
       peer,
       peerSa,
@@ -423,11 +444,11 @@ async function main(): Promise<void> {
       offset: sys.iovecs ? (sec0 - workerSec0) * 1000 : Math.floor(t0),
       t0,
       origin: 0,
-      iov: sys.iovecs && !m.netascii ? newIovState(peerSa, m.params.windowSize) : undefined,
+      iov: sys.iovecs && !m.netascii ? newIovState(peerSa, m.params.windowSize, guard >= 0) : undefined,
     };
     slots.set(s.id, s);
     list.push(s);
-    if (watch(s.fd, s.id) !== 0) {
+    if (watch(s.fd, s.id) !== 0 || (guard >= 0 && watch(guard, s.id, 1) !== 0)) {
       // Cannot happen for a fresh socket; if it does, the transfer closes unstarted (the server reports it).
       finishSlot(s);
       return;
@@ -454,10 +475,14 @@ async function main(): Promise<void> {
     }
   };
 
-  /** Reads one datagram; true when the fast path took it (the engine's deadline is then fresh). */
-  const receive = (s: Slot, flags = MSG_DONTWAIT): boolean => {
+  /**
+   * Reads one datagram from `fd` (the transfer's socket or its guard); true when the fast path took it
+   * (the engine's deadline is then fresh). Either socket's datagrams go to the engine with their source,
+   * so it is the engine that tells the peer from a stranger.
+   */
+  const receive = (s: Slot, flags = MSG_DONTWAIT, fd = s.fd): boolean => {
     fromLenView.setUint32(0, from.length, true);
-    const n = sys.recvfrom(s.fd, rbufPtr, rbuf.length, flags, fromPtr, fromLenPtr);
+    const n = sys.recvfrom(fd, rbufPtr, rbuf.length, flags, fromPtr, fromLenPtr);
     // EAGAIN (woken spuriously, or the lone wait ran out) or an ICMP error queued on the socket: the
     // timer handles it.
     if (n < 0) return false;
@@ -480,6 +505,18 @@ async function main(): Promise<void> {
     return false;
   };
 
+  /** Reads what waits on a transfer's guard, at most `GUARD_BATCH` datagrams. */
+  const readGuard = (s: Slot): void => {
+    s.guardReads = 0;
+    for (let i = 0; i < GUARD_BATCH && !s.closed; i++) {
+      fromLenView.setUint32(0, from.length, true);
+      const n = sys.recvfrom(s.guard, rbufPtr, rbuf.length, MSG_DONTWAIT, fromPtr, fromLenPtr);
+      if (n < 0) return;
+      const peer = sockaddrPeer(from.subarray(0, fromLenView.getUint32(0, true)));
+      feed(s, { type: 'datagram', from: peer, bytes: rbuf.subarray(0, n) });
+    }
+  };
+
   // Indexed loops over `list` below: a Map iterator or for-of would allocate in unoptimised code.
   for (;;) {
     if (stopping) {
@@ -500,6 +537,7 @@ async function main(): Promise<void> {
       // Blocks until a datagram or LONE_WAIT_US. After a fast-path ACK the deadline was just set from a
       // fresh clock, so only other wake-ups read the clock again.
       const fast = receive(s, 0);
+      if (s.guard >= 0 && !s.closed && (!fast || ++s.guardReads >= GUARD_EVERY)) readGuard(s);
       if (Atomics.load(flag, 0) !== 0) control();
       if (!fast && !s.closed && s.deadline <= clock(s)) feed(s, { type: 'timer' });
       continue;
@@ -512,11 +550,14 @@ async function main(): Promise<void> {
     tick();
     fastReads = 0;
     for (let i = 0; i < n; i++) {
-      const token = eventsView.getUint32(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET, true);
+      const at = i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET;
+      const token = eventsView.getUint32(at, true);
       if (token === 0) control();
       else {
         const s = slots.get(token);
-        if (s) receive(s);
+        if (s === undefined) continue;
+        if (eventsView.getUint32(at + 4, true) === 1) readGuard(s);
+        else receive(s);
       }
     }
     tick();

@@ -234,6 +234,45 @@ describe.skipIf(!lab.ok)(labTitle('tftp interop with real clients and servers', 
       for (const res of results) expect(res.sha256, `${res.file}: ${res.error}`).toBe(sums[res.file]);
       await d.stop();
     });
+
+    // Windowed batches leave as one UDP GSO datagram each (see plane-worker.ts). On a link whose MTU is
+    // below one packet the kernel refuses that (EINVAL); the batch must go out the old way at once, not
+    // after a retransmission timeout. atftp on another host fetches windowed through such a link.
+    it('a windowed transfer through a link narrower than a packet (GSO refused) needs no retransmission', async () => {
+      const ip = netlab.ip(60);
+      const host = await netlab.addHost('ts', { ip });
+      const mtu = await netlab.exec('ts', 'ip', ['link', 'set', 'dev', host.ifname, 'mtu', '1200']);
+      expect(mtu.code, mtu.stderr).toBe(0);
+      const server = netlab.spawn('ts', process.execPath, [
+        agent,
+        'serve',
+        JSON.stringify({ host: ip, port: 69, root: dir.path }),
+      ]);
+      try {
+        await server.waitForOutput(/listening .*"mode":"worker"/, 15_000);
+        for (const name of ['m4404.bin', 'wrap.bin']) {
+          const local = out.join(`narrow-${name}`);
+          const r = await netlab.exec(
+            'tc',
+            'atftp',
+            ['--get', '-r', name, '-l', local, '--option', 'blksize 1468', '--option', 'windowsize 16', ip],
+            { timeoutMs: 120_000 },
+          );
+          expect(r.code, r.stderr).toBe(0);
+          check(name, local);
+        }
+        await server.waitForOutput(/TRANSFER .*"wrap\.bin"/, 5000);
+        const done = [...server.stdout.matchAll(/^TRANSFER (.*)$/gm)].map(
+          (m) => JSON.parse(m[1]!) as { outcome: string; windowSize: number; retransmits: number },
+        );
+        expect(done.map((t) => [t.outcome, t.windowSize, t.retransmits])).toEqual([
+          ['complete', 16, 0],
+          ['complete', 16, 0],
+        ]);
+      } finally {
+        await server.stop();
+      }
+    });
   });
 });
 

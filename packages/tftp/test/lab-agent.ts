@@ -61,7 +61,7 @@ if (op === 'get') {
   // One line per finished transfer, for tests that watch what real firmware did.
   server.on('transfer', (t) =>
     process.stdout.write(
-      `TRANSFER ${JSON.stringify({ filename: t.filename, outcome: t.outcome, bytes: t.stats.bytes, blockSize: t.stats.blockSize, windowSize: t.stats.windowSize, source: t.source, options: t.options })}\n`,
+      `TRANSFER ${JSON.stringify({ filename: t.filename, outcome: t.outcome, bytes: t.stats.bytes, blockSize: t.stats.blockSize, windowSize: t.stats.windowSize, retransmits: t.stats.retransmits, source: t.source, options: t.options })}\n`,
     ),
   );
   server.on('drop', (d) => process.stdout.write(`DROP ${JSON.stringify(d)}\n`));

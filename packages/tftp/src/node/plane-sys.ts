@@ -79,6 +79,8 @@ export const MSGHDR_NAME = 0;
 export const MSGHDR_NAMELEN = 8;
 export const MSGHDR_IOV = 16;
 export const MSGHDR_IOVLEN = 24;
+export const MSGHDR_CONTROL = 32;
+export const MSGHDR_CONTROLLEN = 40;
 
 let sys: Promise<Sys> | undefined;
 

@@ -7,9 +7,10 @@
  *
  * The per-block path allocates nothing: an ACK from the peer is recognised from its bytes and goes to
  * `SendTransfer.ack()` (a reused step, not actions); each DATA leaves by `sendmsg` (a window by one
- * `sendmmsg`) with two iovecs — the 4-byte header and the payload where it already lies in the source
- * buffer, so nothing is copied either. Headers, iovecs and the peer's sockaddr live in one buffer per
- * transfer, built at its start. The clock is `clock_gettime(CLOCK_MONOTONIC)` read into a buffer and
+ * UDP GSO `sendmsg`, see `enableGso`, or `sendmmsg`) with two iovecs per packet — the 4-byte header
+ * and the payload where it already lies in the source buffer, so nothing is copied either. Headers,
+ * iovecs and the peer's sockaddr live in one buffer per transfer, built at its start. The transfer's
+ * socket is connected to its peer, with a guard socket beside it for strangers (`connectWithGuard`). The clock is `clock_gettime(CLOCK_MONOTONIC)` read into a buffer and
  * handed to the engine as whole milliseconds since the transfer began, a small integer:
  * `performance.now()` returns a fresh heap number on every call (measured: 16 bytes a call, at about
  * the same cost as the koffi call). Everything else (the OACK, timers, the final ACK, strangers, reads)

@@ -800,6 +800,10 @@ for (const p of PLANES) {
         servers.push(server);
         const client = createTftpClient({ host: '::1', port: server.address().port });
         expect((await client.get('f1024', { windowSize: 4 })).length).toBe(1024);
+        // Windowed over IPv6 (on the worker plane: a connected v6 socket, its guard, GSO batches).
+        expect(sha(await client.get('f100000', { blockSize: 1468, windowSize: 16 }))).toBe(
+          sha(patterned(100_000)),
+        );
       });
 
       it('drains on AbortSignal: no new requests, running transfers finish, sockets close', async () => {

@@ -236,7 +236,7 @@ describe.skipIf(!lab.ok)(labTitle('tftp interop with real clients and servers', 
     });
 
     // Windowed batches leave as one UDP GSO datagram each (see plane-worker.ts). On a link whose MTU is
-    // below one packet the kernel refuses that (EINVAL); the batch must go out the old way at once, not
+    // below one packet the kernel refuses that (EMSGSIZE); the batch must go out the old way at once, not
     // after a retransmission timeout. atftp on another host fetches windowed through such a link.
     it('a windowed transfer through a link narrower than a packet (GSO refused) needs no retransmission', async () => {
       const ip = netlab.ip(60);

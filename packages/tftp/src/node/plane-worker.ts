@@ -134,6 +134,10 @@ const FAST_CLOCK_EVERY = 4;
 const GUARD_EVERY = 64;
 /** Datagrams read from a guard per look: a flood of strangers cannot hold the thread. */
 const GUARD_BATCH = 16;
+/** What `receive` did with a datagram. */
+const NONE = 0;
+const READ = 1;
+const FAST = 2;
 
 async function main(): Promise<void> {
   const { port, efd, flag } = workerData as { port: MessagePort; efd: number; flag: Int32Array };
@@ -563,16 +567,17 @@ async function main(): Promise<void> {
   };
 
   /**
-   * Reads one datagram from `fd` (the transfer's socket or its guard); true when the fast path took it
-   * (the engine's deadline is then fresh). Either socket's datagrams go to the engine with their source,
-   * so it is the engine that tells the peer from a stranger.
+   * Reads one datagram from `fd` (the transfer's socket or its guard): `FAST` when the fast path took
+   * it (the engine's deadline is then fresh), `READ` when the engine's `handle()` did, `NONE` when
+   * nothing was read. Either socket's datagrams go to the engine with their source, so it is the engine
+   * that tells the peer from a stranger.
    */
-  const receive = (s: Slot, flags = MSG_DONTWAIT, fd = s.fd): boolean => {
+  const receive = (s: Slot, flags = MSG_DONTWAIT, fd = s.fd): number => {
     fromLenView.setUint32(0, from.length, true);
     const n = sys.recvfrom(fd, rbufPtr, rbuf.length, flags, fromPtr, fromLenPtr);
     // EAGAIN (woken spuriously, or the lone wait ran out) or an ICMP error queued on the socket: the
     // timer handles it.
-    if (n < 0) return false;
+    if (n < 0) return NONE;
     const sa = s.peerSa;
     // Same family, port and address bytes as the transfer's peer: no string decoding per block.
     const same =
@@ -585,22 +590,18 @@ async function main(): Promise<void> {
         : equalRange(from, sa, 8, 24));
     // An ACK from the peer (opcode 4, exactly 4 bytes) takes the allocation-free path.
     if (same && n === 4 && rbuf[0] === 0 && rbuf[1] === OPCODE.ACK && s.iov !== undefined) {
-      if (fastAck(s, s.iov, (rbuf[2]! << 8) | rbuf[3]!)) return true;
+      if (fastAck(s, s.iov, (rbuf[2]! << 8) | rbuf[3]!)) return FAST;
     }
     const peer = same ? s.peer : sockaddrPeer(from.subarray(0, fromLenView.getUint32(0, true)));
     feed(s, { type: 'datagram', from: peer, bytes: rbuf.subarray(0, n) });
-    return false;
+    return READ;
   };
 
   /** Reads what waits on a transfer's guard, at most `GUARD_BATCH` datagrams. */
   const readGuard = (s: Slot): void => {
     s.guardReads = 0;
     for (let i = 0; i < GUARD_BATCH && !s.closed; i++) {
-      fromLenView.setUint32(0, from.length, true);
-      const n = sys.recvfrom(s.guard, rbufPtr, rbuf.length, MSG_DONTWAIT, fromPtr, fromLenPtr);
-      if (n < 0) return;
-      const peer = sockaddrPeer(from.subarray(0, fromLenView.getUint32(0, true)));
-      feed(s, { type: 'datagram', from: peer, bytes: rbuf.subarray(0, n) });
+      if (receive(s, MSG_DONTWAIT, s.guard) === NONE) return;
     }
   };
 
@@ -623,7 +624,7 @@ async function main(): Promise<void> {
       }
       // Blocks until a datagram or LONE_WAIT_US. After a fast-path ACK the deadline was just set from a
       // fresh clock, so only other wake-ups read the clock again.
-      const fast = receive(s, 0);
+      const fast = receive(s, 0) === FAST;
       if (s.guard >= 0 && !s.closed && (!fast || ++s.guardReads >= GUARD_EVERY)) readGuard(s);
       if (Atomics.load(flag, 0) !== 0) control();
       if (!fast && !s.closed && s.deadline <= clock(s)) feed(s, { type: 'timer' });
